@@ -1,0 +1,1 @@
+"""genqueue: long-running generation jobs with progress, retries, rate limits and cancel."""

@@ -1,0 +1,158 @@
+"""The `genqueue` command."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from genqueue.bootstrap import open_runtime
+from genqueue.config import Settings
+from genqueue.engine.errors import GenqueueError
+from genqueue.engine.job import JobState
+from genqueue.worker.runner import Worker, WorkerOptions
+
+app = typer.Typer(no_args_is_help=True, help="genqueue: long-running generation jobs.")
+console = Console()
+
+AppOption = Annotated[
+    list[str] | None,
+    typer.Option("--app", help="Module with `registry = Registry()` (repeatable; GENQUEUE_APPS)."),
+]
+
+
+def main() -> None:
+    app()
+
+
+@app.command()
+def worker(
+    apps: AppOption = None,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(help="Jobs run at once (WORKER_CONCURRENCY or QUEUE_CONCURRENCY, else 5)."),
+    ] = None,
+    queues: Annotated[
+        str | None, typer.Option(help="Comma-separated queues to serve (GENQUEUE_QUEUES); all.")
+    ] = None,
+    burst: Annotated[bool, typer.Option(help="Drain the queues, then exit.")] = False,
+) -> None:
+    """Run a worker process: claim jobs and run their handlers until stopped (SIGTERM/SIGINT)."""
+    _logging()
+    settings = Settings()
+    served = [q.strip() for q in queues.split(",") if q.strip()] if queues else settings.queues
+    asyncio.run(
+        _run_worker(settings, apps or [], concurrency or settings.worker_concurrency, served, burst)
+    )
+
+
+async def _run_worker(
+    settings: Settings, apps: list[str], concurrency: int, queues: list[str], burst: bool
+) -> None:
+    async with open_runtime(settings, apps) as runtime:
+        options = WorkerOptions(shutdown_grace_seconds=settings.shutdown_grace_seconds)
+        runner = Worker(
+            runtime.engine,
+            runtime.registry,
+            concurrency=concurrency,
+            queues=queues or None,
+            burst=burst,
+            options=options,
+        )
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, runner.stop)
+        logging.getLogger("genqueue").info(
+            "worker %s serving %s with concurrency %d on %s",
+            runner.id,
+            ", ".join(queues) if queues else "all queues",
+            concurrency,
+            settings.resolved_store_url,
+        )
+        await runner.run()
+        logging.getLogger("genqueue").info(
+            "worker %s stopped after %d job(s)", runner.id, runner.processed
+        )
+
+
+@app.command()
+def enqueue(
+    job_type: Annotated[str, typer.Argument(metavar="TYPE")],
+    data: Annotated[str, typer.Option(help="Job data as JSON, or @file.json.")] = "{}",
+    owner: Annotated[str, typer.Option(help="The owning user id.")] = "cli",
+    priority: Annotated[int | None, typer.Option(help="1 is the highest.")] = None,
+    delay: Annotated[float | None, typer.Option(help="Seconds before the job may start.")] = None,
+    count: Annotated[int, typer.Option(min=1, help="How many identical jobs.")] = 1,
+    apps: AppOption = None,
+) -> None:
+    """Put jobs straight into the configured store (no API server needed)."""
+    payload = _json_arg(data)
+    try:
+        ids = asyncio.run(
+            _enqueue(Settings(), apps or [], job_type, payload, owner, priority, delay, count)
+        )
+    except GenqueueError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    for job_id in ids:
+        typer.echo(job_id)
+
+
+async def _enqueue(
+    settings: Settings,
+    apps: list[str],
+    job_type: str,
+    data: Any,
+    owner: str,
+    priority: int | None,
+    delay: float | None,
+    count: int,
+) -> list[str]:
+    async with open_runtime(settings, apps) as runtime:
+        ids = []
+        for _ in range(count):
+            submitted = await runtime.engine.submit(
+                owner, job_type, data, priority=priority, delay_seconds=delay
+            )
+            ids.append(submitted.job.id)
+        return ids
+
+
+@app.command()
+def queues(apps: AppOption = None) -> None:
+    """Jobs per state in every queue of the configured store."""
+    states = asyncio.run(_queue_states(Settings(), apps or []))
+    table = Table("queue", "paused", *[s.value for s in JobState])
+    for state in states:
+        table.add_row(
+            state.name,
+            "yes" if state.paused else "",
+            *[str(state.counts.get(s, 0)) for s in JobState],
+        )
+    console.print(table)
+
+
+async def _queue_states(settings: Settings, apps: list[str]) -> list[Any]:
+    async with open_runtime(settings, apps) as runtime:
+        return await runtime.engine.store.queue_states(runtime.engine.clock())
+
+
+def _json_arg(text: str) -> Any:
+    raw = Path(text[1:]).read_text() if text.startswith("@") else text
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise typer.BadParameter(f"not JSON: {exc}") from None
+
+
+def _logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )

@@ -1,0 +1,82 @@
+"""One settings object, read once from the environment (and the seeds' own variable names)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_STORE_URL = "sqlite:///genqueue.db"
+
+
+def parse_costs(text: str) -> dict[str, int]:
+    """`story=1,image=1` → {"story": 1, "image": 1}; the table replaces the defaults whole."""
+    costs: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip().isdigit():
+            raise ValueError(f"GENQUEUE_COSTS items look like type=credits, not {item!r}")
+        costs[name.strip()] = int(value)
+    return costs
+
+
+def _split(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    store_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("GENQUEUE_STORE_URL", "REDIS_URL")
+    )
+    redis_host: str | None = Field(default=None, validation_alias="REDIS_HOST")
+    redis_port: int = Field(default=6379, validation_alias="REDIS_PORT")
+    host: str = Field(default="127.0.0.1", validation_alias="GENQUEUE_HOST")
+    port: int = Field(default=8000, validation_alias="GENQUEUE_PORT")
+    jwt_secret: str | None = Field(default=None, validation_alias="GENQUEUE_JWT_SECRET")
+    embedded_workers: int = Field(default=5, ge=0, validation_alias="GENQUEUE_WORKERS")
+    worker_concurrency: int = Field(
+        default=5,
+        ge=1,
+        validation_alias=AliasChoices("WORKER_CONCURRENCY", "QUEUE_CONCURRENCY"),
+    )
+    queues: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="GENQUEUE_QUEUES"
+    )
+    apps: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="GENQUEUE_APPS"
+    )
+    local_step_seconds: float = Field(
+        default=1.0, ge=0, validation_alias="GENQUEUE_LOCAL_STEP_SECONDS"
+    )
+    initial_credits: int = Field(default=100, ge=0, validation_alias="GENQUEUE_INITIAL_CREDITS")
+    costs: Annotated[dict[str, int], NoDecode] = Field(
+        default_factory=dict, validation_alias="GENQUEUE_COSTS"
+    )
+    lease_seconds: float = Field(default=30.0, gt=0, validation_alias="GENQUEUE_LEASE_SECONDS")
+    shutdown_grace_seconds: float = Field(
+        default=10.0, ge=0, validation_alias="GENQUEUE_SHUTDOWN_GRACE"
+    )
+
+    @field_validator("queues", "apps", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        return _split(value)
+
+    @field_validator("costs", mode="before")
+    @classmethod
+    def _cost_table(cls, value: object) -> object:
+        return parse_costs(value) if isinstance(value, str) else value
+
+    @property
+    def resolved_store_url(self) -> str:
+        """GENQUEUE_STORE_URL, else REDIS_URL, else REDIS_HOST/REDIS_PORT, else SQLite."""
+        if self.store_url:
+            return self.store_url
+        if self.redis_host:
+            return f"redis://{self.redis_host}:{self.redis_port}/0"
+        return DEFAULT_STORE_URL

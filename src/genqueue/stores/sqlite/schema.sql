@@ -1,0 +1,123 @@
+-- genqueue's embedded store. One file in WAL mode, shared by every process on one machine.
+-- Times are Unix seconds (REAL). JSON columns hold text.
+
+CREATE TABLE IF NOT EXISTS jobs (
+    id               TEXT PRIMARY KEY,
+    queue            TEXT NOT NULL,
+    type             TEXT NOT NULL,
+    owner            TEXT NOT NULL,
+    state            TEXT NOT NULL,
+    priority         INTEGER NOT NULL,
+    run_at           REAL NOT NULL,
+    data             TEXT NOT NULL,
+    tags             TEXT NOT NULL DEFAULT '{}',
+    progress         TEXT,
+    partial_results  TEXT NOT NULL DEFAULT '[]',
+    result           TEXT,
+    failed_reason    TEXT,
+    stacktrace       TEXT,
+    attempts_made    INTEGER NOT NULL DEFAULT 0,
+    max_attempts     INTEGER NOT NULL,
+    stalled_count    INTEGER NOT NULL DEFAULT 0,
+    cost             INTEGER NOT NULL DEFAULT 0,
+    charged          INTEGER NOT NULL DEFAULT 0,
+    lease_token      TEXT,
+    lease_expires_at REAL,
+    worker_id        TEXT,
+    cancel_requested INTEGER NOT NULL DEFAULT 0,
+    idempotency_key  TEXT,
+    request_hash     TEXT,
+    created_at       REAL NOT NULL,
+    started_at       REAL,
+    completed_at     REAL
+);
+
+-- Claim order: highest priority (lowest number) first, FIFO within a priority.
+CREATE INDEX IF NOT EXISTS jobs_pending ON jobs (queue, priority, run_at) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS jobs_delayed ON jobs (run_at) WHERE state = 'delayed';
+CREATE INDEX IF NOT EXISTS jobs_active ON jobs (queue, lease_expires_at) WHERE state = 'active';
+CREATE INDEX IF NOT EXISTS jobs_finished ON jobs (queue, completed_at)
+    WHERE state IN ('completed', 'failed', 'cancelled');
+CREATE INDEX IF NOT EXISTS jobs_owner ON jobs (owner, created_at);
+CREATE INDEX IF NOT EXISTS jobs_created ON jobs (created_at);
+CREATE UNIQUE INDEX IF NOT EXISTS jobs_idempotency ON jobs (owner, idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS job_tags (
+    job_id TEXT NOT NULL,
+    name   TEXT NOT NULL,
+    value  TEXT NOT NULL,
+    PRIMARY KEY (name, value, job_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS job_tags_job ON job_tags (job_id);
+
+CREATE TABLE IF NOT EXISTS queues (
+    name   TEXT PRIMARY KEY,
+    paused INTEGER NOT NULL DEFAULT 0
+);
+
+-- One row per job start of a rate-limited queue: a sliding log, trimmed as it is read.
+CREATE TABLE IF NOT EXISTS rate_starts (
+    queue TEXT NOT NULL,
+    at    REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rate_starts_queue ON rate_starts (queue, at);
+
+CREATE TABLE IF NOT EXISTS events (
+    id     INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind   TEXT NOT NULL,
+    job_id TEXT NOT NULL,
+    queue  TEXT NOT NULL,
+    type   TEXT NOT NULL,
+    owner  TEXT NOT NULL,
+    at     REAL NOT NULL,
+    data   TEXT NOT NULL DEFAULT '{}'
+);
+
+CREATE TABLE IF NOT EXISTS accounts (
+    owner   TEXT PRIMARY KEY,
+    balance INTEGER NOT NULL CHECK (balance >= 0)
+);
+
+CREATE TABLE IF NOT EXISTS ledger (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    owner   TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    amount  INTEGER NOT NULL,
+    balance INTEGER NOT NULL,
+    job_id  TEXT,
+    at      REAL NOT NULL,
+    note    TEXT
+);
+CREATE INDEX IF NOT EXISTS ledger_owner ON ledger (owner, id);
+
+CREATE TABLE IF NOT EXISTS workers (
+    id           TEXT PRIMARY KEY,
+    host         TEXT NOT NULL,
+    pid          INTEGER NOT NULL,
+    queues       TEXT NOT NULL,
+    concurrency  INTEGER NOT NULL,
+    running      INTEGER NOT NULL,
+    started_at   REAL NOT NULL,
+    heartbeat_at REAL NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS minute_stats (
+    queue        TEXT NOT NULL,
+    type         TEXT NOT NULL,
+    minute       INTEGER NOT NULL,
+    completed    INTEGER NOT NULL DEFAULT 0,
+    failed       INTEGER NOT NULL DEFAULT 0,
+    duration_sum REAL NOT NULL DEFAULT 0,
+    duration_max REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (queue, type, minute)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS durations (
+    queue    TEXT NOT NULL,
+    type     TEXT NOT NULL,
+    at       REAL NOT NULL,
+    duration REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS durations_type ON durations (queue, type, at);
+CREATE INDEX IF NOT EXISTS durations_queue ON durations (queue, at);

@@ -1,0 +1,35 @@
+"""How one run of a handler ended, before the worker reports it to the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Interrupt(StrEnum):
+    """Why the worker stopped a handler that was still running."""
+
+    CANCEL = "cancel"
+    LEASE_LOST = "lease lost"
+    SHUTDOWN = "shutdown"
+
+
+@dataclass(frozen=True, slots=True)
+class Completed:
+    result: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    reason: str
+    stacktrace: str | None
+    retryable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Interrupted:
+    why: Interrupt
+
+
+Outcome = Completed | Failed | Interrupted
