@@ -15,7 +15,7 @@ import statistics
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from genqueue.engine.catalog import Catalog
@@ -30,7 +30,7 @@ from genqueue.engine.job import (
     Lease,
     Progress,
 )
-from genqueue.engine.policy import ClaimLimits, check_priority
+from genqueue.engine.policy import ClaimLimits, Retention, check_priority
 from genqueue.engine.store import (
     Completion,
     Enqueued,
@@ -142,7 +142,7 @@ class Engine:
     async def list_jobs(self, query: ListQuery) -> Page:
         if not 1 <= query.limit <= 1000 or query.skip < 0:
             raise InvalidJobRequest("limit must be 1..1000 and skip at least 0")
-        return await self.store.list_jobs(query)
+        return await self.store.list_jobs(replace(query, now=self.clock()))
 
     async def estimate_wait(self, job: Job) -> WaitEstimate:
         """Position among the queue's waiting jobs and wait = ⌈position / concurrency⌉ × median."""
@@ -256,8 +256,6 @@ class Engine:
 
     async def apply_retention(self) -> int:
         retention = {name: q.retention for name, q in self.catalog.queues.items()}
-        from genqueue.engine.policy import Retention
-
         removed = await self.store.apply_retention(retention, Retention(), self.clock())
         await self.store.trim_events(self.config.event_retention)
         return removed
