@@ -25,7 +25,8 @@ async def test_claim_takes_a_count_and_sets_a_lease(engine: Engine, clock: FakeC
         await engine.submit("alice", "t", {"i": i})
     first = await engine.claim("w1", ["q"], 3)
     second = await engine.claim("w2", ["q"], 3)
-    assert len(first) == 3 and len(second) == 2
+    assert len(first) == 3
+    assert len(second) == 2
     assert not {c.job.id for c in first} & {c.job.id for c in second}
     for claimed in first:
         assert claimed.job.state is JobState.ACTIVE

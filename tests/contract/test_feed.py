@@ -46,7 +46,9 @@ async def test_every_transition_lands_in_the_feed_in_order(
     ]
     progress = next(e for e in events if e.kind is EventKind.PROGRESS)
     assert progress.data == {"percentage": 50, "current": 1, "total": 2, "currentTask": "half"}
-    assert progress.owner == "alice" and progress.queue == "q" and progress.type == "t"
+    assert progress.owner == "alice"
+    assert progress.queue == "q"
+    assert progress.type == "t"
     final = next(e for e in events if e.kind is EventKind.COMPLETED)
     assert final.data["result"] == {"ok": True}
     assert [int(e.id) for e in events] == sorted(int(e.id) for e in events)
@@ -89,7 +91,8 @@ async def test_minute_statistics(engine: Engine, clock: FakeClock) -> None:
     stats = {(s.queue, s.type): s for s in await engine.store.stats(clock.now - 3600)}
     done = stats[("q", "t")]
     assert (done.completed, done.failed) == (2, 0)
-    assert done.duration_sum == 4.0 and done.duration_max == 3.0
+    assert done.duration_sum == 4.0
+    assert done.duration_max == 3.0
     assert stats[("q", "once")].failed == 1
     assert await engine.store.recent_durations("q", "t", 50) == [3.0, 1.0]
     assert await engine.store.stats(clock.now + 3600) == []

@@ -6,6 +6,7 @@ Every write a worker makes carries its lease token; a stale token is refused.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import pytest
 
@@ -55,7 +56,9 @@ async def test_writes_with_a_stale_lease_are_refused(engine: Engine) -> None:
     with pytest.raises(LeaseLost):
         await engine.fail_attempt(ClaimedJob(claimed.job, forged), "boom", None)
     job = await engine.get(claimed.job.id)
-    assert job.state is JobState.ACTIVE and job.result is None and job.partial_results == []
+    assert job.state is JobState.ACTIVE
+    assert job.result is None
+    assert job.partial_results == []
 
 
 async def test_an_expired_lease_is_refused_even_before_recovery(
@@ -106,7 +109,8 @@ async def test_failure_retries_with_exponential_backoff(engine: Engine, clock: F
 async def test_non_retryable_and_single_attempt_failures_end_at_once(engine: Engine) -> None:
     claimed = await claim_one(engine)
     failed = await engine.fail_attempt(claimed, "bad input", None, retryable=False)
-    assert failed.state is JobState.FAILED and failed.attempts_made == 1
+    assert failed.state is JobState.FAILED
+    assert failed.attempts_made == 1
     once = await claim_one(engine, "once")
     assert (await engine.fail_attempt(once, "x", None)).state is JobState.FAILED
 
@@ -128,7 +132,8 @@ async def test_cancel_a_running_job_is_requested_then_confirmed(
 ) -> None:
     claimed = await claim_one(engine, "paid")
     requested = await engine.cancel(claimed.job.id)
-    assert requested.state is JobState.ACTIVE and requested.cancel_requested
+    assert requested.state is JobState.ACTIVE
+    assert requested.cancel_requested
     assert await engine.cancel_requests([claimed.job.id]) == {claimed.job.id}
     done = await engine.confirm_cancel(claimed.lease)
     assert done.state is JobState.CANCELLED
@@ -157,14 +162,10 @@ async def test_cancel_racing_completion_ends_once(
         await worker_side.complete([Completion(claimed.lease, "done")])
 
     async def cancel() -> None:
-        try:
+        with contextlib.suppress(InvalidTransition):
             await api_side.cancel(claimed.job.id)
-        except InvalidTransition:
-            pass
-        try:
+        with contextlib.suppress(LeaseLost):
             await worker_side.confirm_cancel(claimed.lease)
-        except LeaseLost:
-            pass
 
     steps = [finish(), cancel()] if completion_first else [cancel(), finish()]
     await asyncio.gather(*steps)
@@ -189,7 +190,8 @@ async def test_expired_lease_returns_the_job_exactly_once(
     assert job.stalled_count == 1
     assert job.attempts_made == 0
     [again] = await engines[1].claim("w2", ["q"], 1)
-    assert again.job.id == claimed.job.id and again.lease.token != claimed.lease.token
+    assert again.job.id == claimed.job.id
+    assert again.lease.token != claimed.lease.token
     assert await engines[0].complete([Completion(claimed.lease, "zombie")]) == {claimed.job.id}
     assert await engines[1].complete([Completion(again.lease, "fresh")]) == set()
     assert (await engines[0].get(claimed.job.id)).result == "fresh"
@@ -238,6 +240,8 @@ async def test_release_hands_a_job_back_at_once(engine: Engine) -> None:
     claimed = await claim_one(engine)
     assert await engine.release([claimed.lease]) == 1
     job = await engine.get(claimed.job.id)
-    assert job.state is JobState.PENDING and job.stalled_count == 0 and job.attempts_made == 0
+    assert job.state is JobState.PENDING
+    assert job.stalled_count == 0
+    assert job.attempts_made == 0
     assert len(await engine.claim("w2", ["q"], 1)) == 1
     assert await engine.release([claimed.lease]) == 0

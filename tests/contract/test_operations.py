@@ -88,7 +88,8 @@ async def test_retry_a_failed_job_charges_again(engine: Engine, store: Store) ->
     assert await store.balance("alice") == INITIAL_CREDITS
     retried = await engine.retry(failed.id)
     assert retried.state is JobState.PENDING
-    assert retried.attempts_made == 0 and retried.failed_reason is None
+    assert retried.attempts_made == 0
+    assert retried.failed_reason is None
     assert retried.charged == 2
     assert await store.balance("alice") == INITIAL_CREDITS - 2
     [again] = await engine.claim("w", ["q"], 1)

@@ -34,7 +34,8 @@ async def test_submitted_job_reads_back_whole(engine: Engine, clock: FakeClock) 
     assert job.attempts_made == 0
     assert job.max_attempts == 3
     assert job.created_at == clock.now
-    assert job.started_at is None and job.completed_at is None
+    assert job.started_at is None
+    assert job.completed_at is None
     assert job.progress.percentage == 0
 
 
@@ -110,13 +111,15 @@ async def test_not_enough_credits_enqueues_nothing(engine: Engine, store: Store)
 async def test_idempotency_key_returns_first_job_charged_once(engine: Engine, store: Store) -> None:
     first = await engine.submit("alice", "paid", {"a": 1}, idempotency_key="k1")
     again = await engine.submit("alice", "paid", {"a": 1}, idempotency_key="k1")
-    assert first.created and not again.created
+    assert first.created
+    assert not again.created
     assert again.job.id == first.job.id
     assert await store.balance("alice") == INITIAL_CREDITS - 2
     with pytest.raises(IdempotencyConflict):
         await engine.submit("alice", "paid", {"a": 2}, idempotency_key="k1")
     other_user = await engine.submit("carol", "paid", {"a": 1}, idempotency_key="k1")
-    assert other_user.created and other_user.job.id != first.job.id
+    assert other_user.created
+    assert other_user.job.id != first.job.id
 
 
 async def test_concurrent_duplicates_make_one_job_and_one_charge(
