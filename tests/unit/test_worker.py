@@ -1,0 +1,268 @@
+"""The worker runtime in-process, on a real SQLite file: handlers, timeouts, cancel, shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from genqueue.apps import demo
+from genqueue.engine.engine import Engine, EngineConfig
+from genqueue.engine.job import Job, JobState
+from genqueue.engine.policy import Backoff
+from genqueue.engine.store import Completion
+from genqueue.stores.sqlite import SqliteStore
+from genqueue.worker.context import JobContext, SyncJobContext
+from genqueue.worker.registry import Registry
+from genqueue.worker.runner import Worker, WorkerOptions
+
+FAST = WorkerOptions(cancel_poll_seconds=0.05, stall_check_seconds=0.1, shutdown_grace_seconds=0.3)
+
+
+async def wait_for(
+    check: Callable[[], Awaitable[bool]], timeout: float = 5.0, interval: float = 0.01
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(interval)
+
+
+async def finished(engine: Engine, job_id: str, timeout: float = 5.0) -> Job:
+    async def done() -> bool:
+        return (await engine.get(job_id)).state.is_final
+
+    await wait_for(done, timeout)
+    return await engine.get(job_id)
+
+
+@pytest.fixture
+def registry() -> Registry:
+    registry = Registry()
+    registry.queue("default", backoff=Backoff(base_seconds=0.05), timeout=0.5)
+    return registry
+
+
+@pytest.fixture
+async def engine(tmp_path: Path, registry: Registry) -> AsyncIterator[Engine]:
+    store = SqliteStore(str(tmp_path / "worker.db"))
+    await store.setup()
+    yield Engine(store, registry.catalog, EngineConfig(lease_seconds=2.0, costs={"paid": 1}))
+    await store.close()
+
+
+@asynccontextmanager
+async def running(worker: Worker) -> AsyncIterator[Worker]:
+    task = asyncio.create_task(worker.run())
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        await asyncio.wait_for(task, 10)
+
+
+async def test_async_handler_reports_progress_and_result(
+    engine: Engine, registry: Registry
+) -> None:
+    @registry.job("render")
+    async def render(ctx: JobContext, data: dict[str, Any]) -> dict[str, Any]:
+        await ctx.progress(50, current=1, total=2, task="half way")
+        await ctx.partial({"frame": 1})
+        return {"echo": data["x"], "attempt": ctx.attempt}
+
+    async with running(Worker(engine, registry, options=FAST)):
+        job = (await engine.submit("alice", "render", {"x": 7})).job
+        done = await finished(engine, job.id)
+    assert done.state is JobState.COMPLETED
+    assert done.result == {"echo": 7, "attempt": 1}
+    assert done.partial_results == [{"frame": 1}]
+    assert done.progress.current_task == "half way"
+    assert done.attempts_made == 1
+
+
+async def test_sync_handler_runs_in_a_thread(engine: Engine, registry: Registry) -> None:
+    threads = []
+
+    @registry.job("blocking")
+    def blocking(ctx: SyncJobContext, data: Any) -> str:
+        threads.append(threading.current_thread().name)
+        ctx.progress(30, task="working")
+        time.sleep(0.05)
+        return "done"
+
+    async with running(Worker(engine, registry, options=FAST)):
+        job = (await engine.submit("alice", "blocking")).job
+        done = await finished(engine, job.id)
+    assert done.result == "done"
+    assert threads
+    assert threads[0] != threading.main_thread().name
+
+
+async def test_failures_retry_then_fail_with_traceback(engine: Engine, registry: Registry) -> None:
+    @registry.job("flaky")
+    async def flaky(ctx: JobContext, data: Any) -> str:
+        if ctx.attempt < 3:
+            raise RuntimeError(f"attempt {ctx.attempt} broke")
+        return "third time lucky"
+
+    @registry.job("broken")
+    async def broken(ctx: JobContext, data: Any) -> None:
+        raise ValueError("always")
+
+    async with running(Worker(engine, registry, options=FAST)):
+        lucky = (await engine.submit("alice", "flaky")).job
+        doomed = (await engine.submit("alice", "broken")).job
+        lucky_done = await finished(engine, lucky.id)
+        doomed_done = await finished(engine, doomed.id)
+    assert lucky_done.state is JobState.COMPLETED
+    assert lucky_done.attempts_made == 3
+    assert doomed_done.state is JobState.FAILED
+    assert doomed_done.attempts_made == 3
+    assert doomed_done.failed_reason == "always"
+    assert "ValueError: always" in (doomed_done.stacktrace or "")
+
+
+async def test_timeout_interrupts_the_handler(engine: Engine, registry: Registry) -> None:
+    @registry.job("slow", attempts=1)
+    async def slow(ctx: JobContext, data: Any) -> None:
+        await asyncio.sleep(30)
+
+    async with running(Worker(engine, registry, options=FAST)):
+        started = time.monotonic()
+        job = (await engine.submit("alice", "slow")).job
+        done = await finished(engine, job.id)
+    assert time.monotonic() - started < 3
+    assert done.state is JobState.FAILED
+    assert done.failed_reason == "timed out after 0.5s"
+
+
+async def test_cancel_reaches_a_running_handler_within_a_second(
+    engine: Engine, registry: Registry
+) -> None:
+    seen: dict[str, float] = {}
+
+    @registry.job("long", timeout=60)
+    async def long(ctx: JobContext, data: Any) -> None:
+        seen["started"] = time.monotonic()
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            seen["interrupted"] = time.monotonic()
+            raise
+
+    async with running(Worker(engine, registry, options=WorkerOptions())):
+        job = (await engine.submit("alice", "long")).job
+
+        async def active() -> bool:
+            return "started" in seen
+
+        await wait_for(active)
+        asked = time.monotonic()
+        await engine.cancel(job.id)
+        done = await finished(engine, job.id)
+    assert done.state is JobState.CANCELLED
+    assert seen["interrupted"] - asked < 1.0
+
+
+async def test_shutdown_hands_unfinished_jobs_back(engine: Engine, registry: Registry) -> None:
+    @registry.job("endless", timeout=60)
+    async def endless(ctx: JobContext, data: Any) -> None:
+        await asyncio.sleep(60)
+
+    @registry.job("quick")
+    async def quick(ctx: JobContext, data: Any) -> str:
+        await asyncio.sleep(0.05)
+        return "ok"
+
+    worker = Worker(engine, registry, options=FAST)
+    task = asyncio.create_task(worker.run())
+    stuck = (await engine.submit("alice", "endless")).job
+    fast = (await engine.submit("alice", "quick")).job
+
+    async def both_started() -> bool:
+        return (await engine.get(stuck.id)).state is JobState.ACTIVE
+
+    await wait_for(both_started)
+    worker.stop()
+    await asyncio.wait_for(task, 5)
+    assert (await engine.get(fast.id)).state is JobState.COMPLETED
+    released = await engine.get(stuck.id)
+    assert released.state is JobState.PENDING
+    assert released.stalled_count == 0
+    assert await engine.store.workers() == []
+
+
+async def test_burst_drains_retries_and_exits(engine: Engine, registry: Registry) -> None:
+    registry.include(demo.registry)
+    ids = [
+        (await engine.submit("alice", "demo", {"steps": 2, "stepSeconds": 0.01})).job.id,
+        (
+            await engine.submit("alice", "demo", {"steps": 2, "stepSeconds": 0, "failAttempts": 1})
+        ).job.id,
+    ]
+    await asyncio.wait_for(Worker(engine, registry, burst=True, options=FAST).run(), 10)
+    jobs = [await engine.get(i) for i in ids]
+    assert [j.state for j in jobs] == [JobState.COMPLETED, JobState.COMPLETED]
+    assert [j.attempts_made for j in jobs] == [1, 2]
+    assert jobs[0].progress.current == 2
+
+
+async def test_unknown_type_and_non_json_result(engine: Engine, registry: Registry) -> None:
+    @registry.job("weird", attempts=1)
+    async def weird(ctx: JobContext, data: Any) -> object:
+        return object()
+
+    other = Registry()
+
+    @other.job("elsewhere", attempts=1)
+    async def elsewhere(ctx: JobContext, data: Any) -> None:
+        return None
+
+    engine.catalog.add_type(other.get("elsewhere").policy)
+    async with running(Worker(engine, registry, options=FAST)):
+        bad_result = (await engine.submit("alice", "weird")).job
+        no_handler = (await engine.submit("alice", "elsewhere")).job
+        first = await finished(engine, bad_result.id)
+        second = await finished(engine, no_handler.id)
+    assert first.state is JobState.FAILED
+    assert "not JSON" in (first.failed_reason or "")
+    assert second.state is JobState.FAILED
+    assert "no handler for job type 'elsewhere'" in (second.failed_reason or "")
+
+
+async def test_a_worker_that_loses_its_lease_drops_its_result(
+    engine: Engine, registry: Registry
+) -> None:
+    release = asyncio.Event()
+
+    @registry.job("held", timeout=30)
+    async def held(ctx: JobContext, data: Any) -> str:
+        await release.wait()
+        await ctx.progress(90)
+        return f"from {ctx.worker_id}"
+
+    frozen = WorkerOptions(heartbeat_seconds=60, stall_check_seconds=60)
+    async with running(Worker(engine, registry, worker_id="zombie", options=frozen)):
+        job = (await engine.submit("alice", "held")).job
+
+        async def claimed() -> bool:
+            return (await engine.get(job.id)).state is JobState.ACTIVE
+
+        await wait_for(claimed)
+        await asyncio.sleep(2.1)
+        [stalled] = await engine.recover_stalled()
+        assert stalled.state is JobState.PENDING
+        [taken] = await engine.claim("rescuer", None, 1)
+        release.set()
+        await asyncio.sleep(0.2)
+        assert await engine.complete([Completion(taken.lease, "from rescuer")]) == set()
+    done = await engine.get(job.id)
+    assert done.result == "from rescuer"
+    assert done.worker_id == "rescuer"
