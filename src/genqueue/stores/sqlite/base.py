@@ -1,0 +1,91 @@
+"""What every part of the SQLite store shares: the connection and how a job ends."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sqlite3
+from typing import Any
+
+from genqueue.engine.errors import JobNotFound, LeaseLost
+from genqueue.engine.events import EventKind
+from genqueue.engine.job import Job, Lease
+from genqueue.stores.sqlite import bookkeeping as book
+from genqueue.stores.sqlite.database import Database
+from genqueue.stores.sqlite.rows import job_from_row
+
+Q = book.Q
+
+
+class SqliteBase:
+    def __init__(
+        self,
+        path: str,
+        *,
+        synchronous: str = "NORMAL",
+        initial_credits: int = 100,
+        poll_interval: float = 0.001,
+    ) -> None:
+        self.db = Database(path, synchronous=synchronous)
+        self.initial_credits = initial_credits
+        self.poll_interval = poll_interval
+        self._wakeup = asyncio.Event()
+        self._rotation = itertools.count()
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    async def setup(self) -> None:
+        await self.db.open()
+
+    async def close(self) -> None:
+        self.db.close()
+
+    async def ping(self) -> None:
+        await self.db.read(lambda c: c.execute("SELECT 1").fetchone())
+
+    async def _write(self, fn: Any) -> Any:
+        result = await self.db.write(fn)
+        self._wakeup.set()
+        return result
+
+    def _end_failed(
+        self, conn: sqlite3.Connection, row: sqlite3.Row, reason: str, now: float
+    ) -> Job:
+        book.refund(conn, row, self.initial_credits, now)
+        book.record_finish(conn, row, False, now)
+        book.record_event(
+            conn,
+            EventKind.FAILED,
+            row,
+            now,
+            {"reason": reason, "attemptsMade": row["attempts_made"]},
+        )
+        return self._reread(conn, row["id"])
+
+    @staticmethod
+    def _cancel_was_requested(conn: sqlite3.Connection, job_id: str) -> bool:
+        return conn.execute(Q["cancel_requested"], {"id": job_id}).fetchone() is not None
+
+    def _cancel_active(self, conn: sqlite3.Connection, lease: Lease, now: float) -> Job:
+        row = conn.execute(
+            Q["cancel_active"], {"id": lease.job_id, "token": lease.token, "now": now, "attempt": 1}
+        ).fetchone()
+        if row is None:
+            raise LeaseLost(lease.job_id)
+        return self._end_cancelled(conn, row, now)
+
+    def _end_cancelled(self, conn: sqlite3.Connection, row: sqlite3.Row, now: float) -> Job:
+        book.refund(conn, row, self.initial_credits, now)
+        book.record_event(conn, EventKind.CANCELLED, row, now)
+        return self._reread(conn, row["id"])
+
+    @staticmethod
+    def _reread(conn: sqlite3.Connection, job_id: str) -> Job:
+        return job_from_row(conn.execute(Q["get_job"], {"id": job_id}).fetchone())
+
+    @staticmethod
+    def _existing(conn: sqlite3.Connection, job_id: str) -> sqlite3.Row:
+        row = conn.execute(Q["get_job"], {"id": job_id}).fetchone()
+        if row is None:
+            raise JobNotFound(job_id)
+        return row  # type: ignore[no-any-return]

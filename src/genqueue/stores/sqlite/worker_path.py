@@ -1,0 +1,324 @@
+"""The worker's path: claim with caps and rate limits, leases, progress, outcomes, stalls."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from genqueue.engine.errors import (
+    LeaseLost,
+)
+from genqueue.engine.events import EventKind
+from genqueue.engine.job import ClaimedJob, Job, JobState, Lease
+from genqueue.engine.policy import ClaimLimits
+from genqueue.engine.store import (
+    Completion,
+    Failure,
+    ProgressUpdate,
+)
+from genqueue.stores.sqlite import bookkeeping as book
+from genqueue.stores.sqlite.base import SqliteBase
+from genqueue.stores.sqlite.database import Rollback
+from genqueue.stores.sqlite.rows import (
+    dumps,
+    job_from_row,
+)
+
+Q = book.Q
+RETENTION_BATCH = 5000
+DEAD_WORKER_SECONDS = 24 * 3600.0
+ABANDONED_RETRY_SECONDS = 1.0
+
+
+class WorkerPath(SqliteBase):
+    # -- the worker's path ------------------------------------------------------------
+
+    async def claim(
+        self,
+        worker_id: str,
+        limits: Sequence[ClaimLimits],
+        count: int,
+        lease_seconds: float,
+        now: float,
+    ) -> list[ClaimedJob]:
+        if count <= 0 or not limits:
+            return []
+        if not await self.db.read(lambda c: self._has_work(c, limits, now)):
+            return []
+        start = next(self._rotation) % len(limits)
+        ordered = [*limits[start:], *limits[:start]]
+
+        def tx(conn: sqlite3.Connection) -> list[ClaimedJob]:
+            conn.execute(Q["promote_due"], {"now": now})
+            paused = {r[0] for r in conn.execute(Q["paused_queues"])}
+            claimed: list[ClaimedJob] = []
+            for limit in ordered:
+                if len(claimed) >= count:
+                    break
+                if limit.queue not in paused:
+                    wanted = self._allowed(conn, limit, count - len(claimed), now)
+                    claimed += self._claim_from(conn, limit, wanted, worker_id, lease_seconds, now)
+            if not claimed:
+                raise Rollback([])
+            return claimed
+
+        result: list[ClaimedJob] = await self.db.write(tx)
+        return result
+
+    @staticmethod
+    def _has_work(conn: sqlite3.Connection, limits: Sequence[ClaimLimits], now: float) -> bool:
+        return any(
+            conn.execute(Q["claimable"], {"queue": limit.queue, "now": now}).fetchone()[0]
+            for limit in limits
+        )
+
+    @staticmethod
+    def _allowed(conn: sqlite3.Connection, limit: ClaimLimits, wanted: int, now: float) -> int:
+        """How many jobs of the queue may start now, under its cap and its rate limit."""
+        if limit.concurrency is not None:
+            active = conn.execute(Q["count_active"], {"queue": limit.queue}).fetchone()[0]
+            wanted = min(wanted, limit.concurrency - active)
+        if limit.rate_limit is not None and wanted > 0:
+            since = now - limit.rate_limit.per_seconds
+            conn.execute(Q["trim_rate_starts"], {"queue": limit.queue, "since": since})
+            used = conn.execute(Q["count_rate_starts"], {"queue": limit.queue}).fetchone()[0]
+            wanted = min(wanted, limit.rate_limit.max_starts - used)
+        return max(wanted, 0)
+
+    @staticmethod
+    def _claim_from(
+        conn: sqlite3.Connection,
+        limit: ClaimLimits,
+        wanted: int,
+        worker_id: str,
+        lease_seconds: float,
+        now: float,
+    ) -> list[ClaimedJob]:
+        if wanted <= 0:
+            return []
+        rows = conn.execute(
+            Q["claim_jobs"],
+            {
+                "queue": limit.queue,
+                "count": wanted,
+                "expires_at": now + lease_seconds,
+                "worker_id": worker_id,
+                "now": now,
+            },
+        ).fetchall()
+        if limit.rate_limit is not None:
+            conn.executemany(
+                Q["insert_rate_start"], [{"queue": limit.queue, "at": now}] * len(rows)
+            )
+        for row in rows:
+            book.record_event(
+                conn, EventKind.ACTIVE, row, now, {"attempt": row["attempts_made"] + 1}
+            )
+        jobs = sorted((job_from_row(r) for r in rows), key=lambda j: (j.priority, j.run_at))
+        tokens = {r["id"]: (r["lease_token"], r["lease_expires_at"]) for r in rows}
+        return [ClaimedJob(j, Lease(j.id, *tokens[j.id])) for j in jobs]
+
+    async def wait_for_work(self, max_wait: float) -> None:
+        """Return when work may have arrived: a local write, another process's commit, a due job."""
+        deadline = time.monotonic() + max_wait
+        next_due = await self.db.read(lambda c: c.execute(Q["next_due"]).fetchone()[0])
+        if next_due is not None:
+            deadline = min(deadline, time.monotonic() + max(next_due - time.time(), 0.0))
+        version = self.db.data_version()
+        while (remaining := deadline - time.monotonic()) > 0:
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), min(self.poll_interval, remaining))
+            except TimeoutError:
+                if self.db.data_version() != version:
+                    return
+            else:
+                self._wakeup.clear()
+                return
+
+    async def extend_leases(
+        self, leases: Sequence[Lease], lease_seconds: float, now: float
+    ) -> list[Lease]:
+        def tx(conn: sqlite3.Connection) -> list[Lease]:
+            renewed = []
+            for lease in leases:
+                row = conn.execute(
+                    Q["extend_lease"],
+                    {
+                        "id": lease.job_id,
+                        "token": lease.token,
+                        "now": now,
+                        "expires_at": now + lease_seconds,
+                    },
+                ).fetchone()
+                if row is not None:
+                    renewed.append(Lease(lease.job_id, lease.token, row[0]))
+            return renewed
+
+        if not leases:
+            return []
+        result: list[Lease] = await self.db.write(tx)
+        return result
+
+    async def cancel_requests(self, job_ids: Sequence[str]) -> set[str]:
+        def read(conn: sqlite3.Connection) -> set[str]:
+            found = (conn.execute(Q["cancel_requested"], {"id": i}).fetchone() for i in job_ids)
+            return {row[0] for row in found if row is not None}
+
+        if not job_ids:
+            return set()
+        result: set[str] = await self.db.read(read)
+        return result
+
+    async def progress(self, updates: Sequence[ProgressUpdate], now: float) -> set[str]:
+        def tx(conn: sqlite3.Connection) -> set[str]:
+            lost = set()
+            for update in updates:
+                data = update.progress.to_dict()
+                row = conn.execute(
+                    Q["set_progress"],
+                    {
+                        "id": update.lease.job_id,
+                        "token": update.lease.token,
+                        "now": now,
+                        "progress": dumps(data),
+                    },
+                ).fetchone()
+                if row is None:
+                    lost.add(update.lease.job_id)
+                else:
+                    book.record_event(conn, EventKind.PROGRESS, row, now, data)
+            return lost
+
+        result: set[str] = await self._write(tx)
+        return result
+
+    async def add_partial(self, lease: Lease, item: Any, now: float) -> None:
+        def tx(conn: sqlite3.Connection) -> None:
+            row = conn.execute(
+                Q["add_partial"],
+                {"id": lease.job_id, "token": lease.token, "now": now, "item": dumps(item)},
+            ).fetchone()
+            if row is None:
+                raise LeaseLost(lease.job_id)
+            book.record_event(conn, EventKind.PARTIAL, row, now, {"item": item})
+
+        await self._write(tx)
+
+    async def complete(self, completions: Sequence[Completion], now: float) -> set[str]:
+        def tx(conn: sqlite3.Connection) -> set[str]:
+            rejected = set()
+            for done in completions:
+                row = conn.execute(
+                    Q["complete_job"],
+                    {
+                        "id": done.lease.job_id,
+                        "token": done.lease.token,
+                        "now": now,
+                        "result": dumps(done.result),
+                    },
+                ).fetchone()
+                if row is None:
+                    rejected.add(done.lease.job_id)
+                    continue
+                book.record_finish(conn, row, True, now)
+                book.record_event(conn, EventKind.COMPLETED, row, now, {"result": done.result})
+            return rejected
+
+        result: set[str] = await self._write(tx)
+        return result
+
+    async def fail(self, failure: Failure, now: float) -> Job:
+        lease = failure.lease
+        params = {
+            "id": lease.job_id,
+            "token": lease.token,
+            "now": now,
+            "reason": failure.reason,
+            "stacktrace": failure.stacktrace,
+        }
+
+        def tx(conn: sqlite3.Connection) -> Job:
+            if failure.retry_at is not None:
+                state = JobState.DELAYED if failure.retry_at > now else JobState.PENDING
+                row = conn.execute(
+                    Q["retry_job"], {**params, "state": state.value, "run_at": failure.retry_at}
+                ).fetchone()
+                if row is not None:
+                    book.record_event(
+                        conn,
+                        EventKind.RETRYING,
+                        row,
+                        now,
+                        {
+                            "reason": failure.reason,
+                            "retryAt": failure.retry_at,
+                            "attemptsMade": row["attempts_made"],
+                        },
+                    )
+                    return job_from_row(row)
+                if self._cancel_was_requested(conn, lease.job_id):
+                    return self._cancel_active(conn, lease, now)
+                raise LeaseLost(lease.job_id)
+            row = conn.execute(Q["fail_job"], params).fetchone()
+            if row is None:
+                raise LeaseLost(lease.job_id)
+            return self._end_failed(conn, row, failure.reason, now)
+
+        result: Job = await self._write(tx)
+        return result
+
+    async def confirm_cancel(self, lease: Lease, now: float) -> Job:
+        result: Job = await self._write(lambda conn: self._cancel_active(conn, lease, now))
+        return result
+
+    async def release(self, leases: Sequence[Lease], now: float) -> int:
+        def tx(conn: sqlite3.Connection) -> int:
+            return sum(
+                conn.execute(Q["release_job"], {"id": lease.job_id, "token": lease.token}).rowcount
+                for lease in leases
+            )
+
+        if not leases:
+            return 0
+        result: int = await self._write(tx)
+        return result
+
+    async def recover_stalled(
+        self, max_stalls: dict[str, int], default: int, now: float
+    ) -> list[Job]:
+        def tx(conn: sqlite3.Connection) -> list[Job]:
+            recovered = []
+            for row in conn.execute(Q["expired_leases"], {"now": now}).fetchall():
+                recovered.append(
+                    self._recover(conn, row, max_stalls.get(row["queue"], default), now)
+                )
+            if not recovered:
+                raise Rollback([])
+            return recovered
+
+        expired = await self.db.read(
+            lambda c: c.execute(Q["expired_leases"] + " LIMIT 1", {"now": now}).fetchone()
+        )
+        if expired is None:
+            return []
+        result: list[Job] = await self._write(tx)
+        return result
+
+    def _recover(self, conn: sqlite3.Connection, row: sqlite3.Row, limit: int, now: float) -> Job:
+        params = {"id": row["id"], "now": now}
+        if row["cancel_requested"]:
+            return self._end_cancelled(
+                conn, conn.execute(Q["cancel_stalled"], params).fetchone(), now
+            )
+        if row["stalled_count"] + 1 > limit:
+            reason = f"job stalled more than {limit} time(s): its worker stopped renewing the lease"
+            failed = conn.execute(Q["fail_stalled"], {**params, "reason": reason}).fetchone()
+            return self._end_failed(conn, failed, reason, now)
+        stalled = conn.execute(Q["requeue_stalled"], params).fetchone()
+        book.record_event(
+            conn, EventKind.STALLED, stalled, now, {"stalledCount": stalled["stalled_count"]}
+        )
+        return job_from_row(stalled)
