@@ -6,10 +6,7 @@ import sqlite3
 import time
 from collections.abc import Sequence
 
-from genqueue.engine.errors import (
-    InvalidTransition,
-    JobNotFound,
-)
+from genqueue.engine.errors import InvalidTransition, JobNotFound
 from genqueue.engine.events import EventKind
 from genqueue.engine.job import Job, JobState
 from genqueue.engine.policy import Retention
@@ -31,7 +28,6 @@ from genqueue.stores.sqlite.rows import (
 Q = book.Q
 RETENTION_BATCH = 5000
 DEAD_WORKER_SECONDS = 24 * 3600.0
-ABANDONED_RETRY_SECONDS = 1.0
 
 
 class Operations(SqliteBase):

@@ -5,9 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from genqueue.engine.errors import (
-    IdempotencyConflict,
-)
+from genqueue.engine.errors import IdempotencyConflict
 from genqueue.engine.events import Event, EventKind
 from genqueue.engine.store import (
     Enqueued,
@@ -29,9 +27,6 @@ from genqueue.stores.sqlite.rows import (
 from genqueue.stores.sqlite.worker_path import WorkerPath
 
 Q = book.Q
-RETENTION_BATCH = 5000
-DEAD_WORKER_SECONDS = 24 * 3600.0
-ABANDONED_RETRY_SECONDS = 1.0
 
 
 class SqliteStore(WorkerPath, Operations):

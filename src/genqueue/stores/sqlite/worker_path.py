@@ -8,9 +8,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from genqueue.engine.errors import (
-    LeaseLost,
-)
+from genqueue.engine.errors import LeaseLost
 from genqueue.engine.events import EventKind
 from genqueue.engine.job import ClaimedJob, Job, JobState, Lease
 from genqueue.engine.policy import ClaimLimits
@@ -28,9 +26,6 @@ from genqueue.stores.sqlite.rows import (
 )
 
 Q = book.Q
-RETENTION_BATCH = 5000
-DEAD_WORKER_SECONDS = 24 * 3600.0
-ABANDONED_RETRY_SECONDS = 1.0
 
 
 class WorkerPath(SqliteBase):
