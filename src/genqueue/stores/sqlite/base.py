@@ -31,6 +31,7 @@ class SqliteBase:
         self.poll_interval = poll_interval
         self._wakeup = asyncio.Event()
         self._rotation = itertools.count()
+        self._throttled_until: float | None = None
 
     # -- lifecycle ------------------------------------------------------------------
 

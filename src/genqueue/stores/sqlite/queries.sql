@@ -40,6 +40,9 @@ DELETE FROM rate_starts WHERE queue = :queue AND at <= :since;
 -- name: count_rate_starts
 SELECT COUNT(*) FROM rate_starts WHERE queue = :queue;
 
+-- name: oldest_rate_start
+SELECT MIN(at) FROM rate_starts WHERE queue = :queue;
+
 -- name: insert_rate_start
 INSERT INTO rate_starts (queue, at) VALUES (:queue, :at);
 

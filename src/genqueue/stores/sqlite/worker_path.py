@@ -70,9 +70,14 @@ class WorkerPath(SqliteBase):
             for limit in limits
         )
 
-    @staticmethod
-    def _allowed(conn: sqlite3.Connection, limit: ClaimLimits, wanted: int, now: float) -> int:
-        """How many jobs of the queue may start now, under its cap and its rate limit."""
+    def _allowed(
+        self, conn: sqlite3.Connection, limit: ClaimLimits, wanted: int, now: float
+    ) -> int:
+        """How many jobs of the queue may start now, under its cap and its rate limit.
+
+        When the rate limit is what stops it, remember when its window reopens, so that
+        `wait_for_work` wakes the worker then instead of at its idle timeout.
+        """
         if limit.concurrency is not None:
             active = conn.execute(Q["count_active"], {"queue": limit.queue}).fetchone()[0]
             wanted = min(wanted, limit.concurrency - active)
@@ -80,8 +85,15 @@ class WorkerPath(SqliteBase):
             since = now - limit.rate_limit.per_seconds
             conn.execute(Q["trim_rate_starts"], {"queue": limit.queue, "since": since})
             used = conn.execute(Q["count_rate_starts"], {"queue": limit.queue}).fetchone()[0]
+            if used >= limit.rate_limit.max_starts:
+                oldest = conn.execute(Q["oldest_rate_start"], {"queue": limit.queue}).fetchone()[0]
+                self._note_throttle(oldest + limit.rate_limit.per_seconds)
             wanted = min(wanted, limit.rate_limit.max_starts - used)
         return max(wanted, 0)
+
+    def _note_throttle(self, reopens_at: float) -> None:
+        if self._throttled_until is None or reopens_at < self._throttled_until:
+            self._throttled_until = reopens_at
 
     @staticmethod
     def _claim_from(
@@ -120,8 +132,10 @@ class WorkerPath(SqliteBase):
         """Return when work may have arrived: a local write, another process's commit, a due job."""
         deadline = time.monotonic() + max_wait
         next_due = await self.db.read(lambda c: c.execute(Q["next_due"]).fetchone()[0])
-        if next_due is not None:
-            deadline = min(deadline, time.monotonic() + max(next_due - time.time(), 0.0))
+        for wake_at in (next_due, self._throttled_until):
+            if wake_at is not None:
+                deadline = min(deadline, time.monotonic() + max(wake_at - time.time(), 0.0))
+        self._throttled_until = None
         version = self.db.data_version()
         while (remaining := deadline - time.monotonic()) > 0:
             try:
