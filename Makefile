@@ -4,9 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
-GENQUEUE_STORE_URL ?= sqlite:///genqueue.db
-export GENQUEUE_STORE_URL
-
 .PHONY: .venv run test lint format bench clean
 
 .venv: $(STAMP)

@@ -108,6 +108,8 @@ def test_include_keeps_declared_policies() -> None:
 
 
 def test_costs_and_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("GENQUEUE_STORE_URL", "REDIS_URL", "WORKER_CONCURRENCY", "GENQUEUE_APPS"):
+        monkeypatch.delenv(name, raising=False)
     assert parse_costs("story=1, image=2,") == {"story": 1, "image": 2}
     with pytest.raises(ValueError, match="type=credits"):
         parse_costs("story")
