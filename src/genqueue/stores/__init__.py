@@ -29,6 +29,7 @@ def open_store(url: str, *, initial_credits: int = 100) -> Store:
             synchronous=options.get("synchronous", "NORMAL"),
             initial_credits=initial_credits,
             poll_interval=float(options.get("poll_ms", "1")) / 1000.0,
+            max_poll_interval=float(options.get("max_poll_ms", "8")) / 1000.0,
         )
     scheme = urlsplit(url).scheme
     raise ValueError(f"unsupported store URL scheme {scheme!r}: use sqlite:///path/to/file.db")

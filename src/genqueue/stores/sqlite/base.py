@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import sqlite3
+import time
 from typing import Any
 
 from genqueue.engine.errors import JobNotFound, LeaseLost
@@ -12,6 +12,7 @@ from genqueue.engine.events import EventKind
 from genqueue.engine.job import Job, Lease
 from genqueue.stores.sqlite import bookkeeping as book
 from genqueue.stores.sqlite.database import Database
+from genqueue.stores.sqlite.doorbell import Doorbell
 from genqueue.stores.sqlite.rows import job_from_row
 
 Q = book.Q
@@ -25,11 +26,14 @@ class SqliteBase:
         synchronous: str = "NORMAL",
         initial_credits: int = 100,
         poll_interval: float = 0.001,
+        max_poll_interval: float = 0.008,
     ) -> None:
         self.db = Database(path, synchronous=synchronous)
         self.initial_credits = initial_credits
         self.poll_interval = poll_interval
-        self._wakeup = asyncio.Event()
+        self.max_poll_interval = max(max_poll_interval, poll_interval)
+        self._last_activity = time.monotonic()
+        self._doorbell = Doorbell()
         self._rotation = itertools.count()
         self._throttled_until: float | None = None
 
@@ -46,7 +50,7 @@ class SqliteBase:
 
     async def _write(self, fn: Any) -> Any:
         result = await self.db.write(fn)
-        self._wakeup.set()
+        self._doorbell.ring()
         return result
 
     def _end_failed(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import time
 from collections.abc import Sequence
@@ -129,7 +128,12 @@ class WorkerPath(SqliteBase):
         return [ClaimedJob(j, Lease(j.id, *tokens[j.id])) for j in jobs]
 
     async def wait_for_work(self, max_wait: float) -> None:
-        """Return when work may have arrived: a local write, another process's commit, a due job."""
+        """Return when work may have arrived: a local write, another process's commit, a due job.
+
+        Other processes are noticed by polling `PRAGMA data_version` (a read of shared
+        memory): every `poll_interval` while work flows, slowing to `max_poll_interval`
+        after a second without any, so an idle worker costs next to nothing.
+        """
         deadline = time.monotonic() + max_wait
         next_due = await self.db.read(lambda c: c.execute(Q["next_due"]).fetchone()[0])
         for wake_at in (next_due, self._throttled_until):
@@ -138,14 +142,19 @@ class WorkerPath(SqliteBase):
         self._throttled_until = None
         version = self.db.data_version()
         while (remaining := deadline - time.monotonic()) > 0:
-            try:
-                await asyncio.wait_for(self._wakeup.wait(), min(self.poll_interval, remaining))
-            except TimeoutError:
-                if self.db.data_version() != version:
-                    return
-            else:
-                self._wakeup.clear()
-                return
+            if await self._doorbell.wait(min(self._poll_interval_now(), remaining)):
+                break
+            if self.db.data_version() != version:
+                break
+        else:
+            return
+        self._last_activity = time.monotonic()
+
+    def _poll_interval_now(self) -> float:
+        idle = time.monotonic() - self._last_activity
+        if idle < 1.0:
+            return self.poll_interval
+        return min(self.poll_interval * 2.0 ** int(idle), self.max_poll_interval)
 
     async def extend_leases(
         self, leases: Sequence[Lease], lease_seconds: float, now: float
