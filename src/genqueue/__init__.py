@@ -4,31 +4,23 @@ The public API: declare job types on a `Registry`, build an `Engine` over a stor
 `open_store(url)`, and run a `Worker`.
 """
 
-from genqueue.engine import (
-    Backoff,
-    Catalog,
-    Engine,
-    EngineConfig,
-    Event,
-    EventKind,
+from genqueue.engine.catalog import Catalog
+from genqueue.engine.engine import Engine, EngineConfig, WaitEstimate
+from genqueue.engine.errors import (
     GenqueueError,
     IdempotencyConflict,
     InsufficientCredits,
     InvalidJobRequest,
     InvalidTransition,
-    Job,
     JobNotFound,
-    JobState,
     LeaseLost,
-    ListQuery,
-    Progress,
-    QueuePolicy,
-    RateLimit,
-    Retention,
-    Store,
     StoreUnavailable,
     UnknownJobType,
 )
+from genqueue.engine.events import Event, EventKind
+from genqueue.engine.job import Job, JobState, Progress
+from genqueue.engine.policy import Backoff, QueuePolicy, RateLimit, Retention
+from genqueue.engine.store import ListQuery, Page, Store
 from genqueue.stores import open_store
 from genqueue.worker.context import JobContext
 from genqueue.worker.registry import Registry
@@ -54,6 +46,7 @@ __all__ = [
     "JobState",
     "LeaseLost",
     "ListQuery",
+    "Page",
     "Progress",
     "QueuePolicy",
     "RateLimit",
@@ -62,6 +55,7 @@ __all__ = [
     "Store",
     "StoreUnavailable",
     "UnknownJobType",
+    "WaitEstimate",
     "Worker",
     "WorkerOptions",
     "__version__",

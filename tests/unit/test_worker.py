@@ -43,6 +43,23 @@ async def finished(engine: Engine, job_id: str, within: float = 5.0) -> Job:
     return await engine.get(job_id)
 
 
+@asynccontextmanager
+async def running(worker: Worker) -> AsyncIterator[Worker]:
+    task = asyncio.create_task(worker.run())
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        await asyncio.wait_for(task, 10)
+
+
+async def run_to_end(engine: Engine, registry: Registry, *job_types: str) -> list[Job]:
+    """Submit one job of each type to a running worker and wait until all have ended."""
+    async with running(Worker(engine, registry, options=FAST)):
+        jobs = [(await engine.submit("alice", job_type)).job for job_type in job_types]
+        return [await finished(engine, job.id) for job in jobs]
+
+
 @pytest.fixture
 def registry() -> Registry:
     registry = Registry()
@@ -56,16 +73,6 @@ async def engine(tmp_path: Path, registry: Registry) -> AsyncIterator[Engine]:
     await store.setup()
     yield Engine(store, registry.catalog, EngineConfig(lease_seconds=2.0, costs={"paid": 1}))
     await store.close()
-
-
-@asynccontextmanager
-async def running(worker: Worker) -> AsyncIterator[Worker]:
-    task = asyncio.create_task(worker.run())
-    try:
-        yield worker
-    finally:
-        worker.stop()
-        await asyncio.wait_for(task, 10)
 
 
 async def test_async_handler_reports_progress_and_result(
@@ -116,11 +123,7 @@ async def test_failures_retry_then_fail_with_traceback(engine: Engine, registry:
     async def broken(ctx: JobContext, data: Any) -> None:
         raise ValueError("always")
 
-    async with running(Worker(engine, registry, options=FAST)):
-        lucky = (await engine.submit("alice", "flaky")).job
-        doomed = (await engine.submit("alice", "broken")).job
-        lucky_done = await finished(engine, lucky.id)
-        doomed_done = await finished(engine, doomed.id)
+    lucky_done, doomed_done = await run_to_end(engine, registry, "flaky", "broken")
     assert lucky_done.state is JobState.COMPLETED
     assert lucky_done.attempts_made == 3
     assert doomed_done.state is JobState.FAILED
@@ -226,11 +229,7 @@ async def test_unknown_type_and_non_json_result(engine: Engine, registry: Regist
         return None
 
     engine.catalog.add_type(other.get("elsewhere").policy)
-    async with running(Worker(engine, registry, options=FAST)):
-        bad_result = (await engine.submit("alice", "weird")).job
-        no_handler = (await engine.submit("alice", "elsewhere")).job
-        first = await finished(engine, bad_result.id)
-        second = await finished(engine, no_handler.id)
+    first, second = await run_to_end(engine, registry, "weird", "elsewhere")
     assert first.state is JobState.FAILED
     assert "not JSON" in (first.failed_reason or "")
     assert second.state is JobState.FAILED
