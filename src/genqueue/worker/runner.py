@@ -14,6 +14,7 @@ import logging
 import os
 import random
 import socket
+import threading
 import time
 import traceback
 import uuid
@@ -89,6 +90,8 @@ class Worker:
         self._done_ready = asyncio.Event()
         self._slot_freed = asyncio.Event()
         self._stopping = asyncio.Event()
+        self._threads_busy = 0
+        self._threads_lock = threading.Lock()
 
     # -- lifecycle --------------------------------------------------------------------
 
@@ -205,7 +208,22 @@ class Worker:
         if job_type.is_async:
             return await job_type.handler(running.context, data)
         sync_context = SyncJobContext(running.context, asyncio.get_running_loop())
-        return await asyncio.to_thread(job_type.handler, sync_context, data)
+        return await asyncio.to_thread(self._in_thread, job_type.handler, sync_context, data)
+
+    def _in_thread(self, handler: Callable[..., Any], *args: Any) -> Any:
+        """Run a sync handler, counting it: a thread cannot be interrupted, only outlived."""
+        with self._threads_lock:
+            self._threads_busy += 1
+        try:
+            return handler(*args)
+        finally:
+            with self._threads_lock:
+                self._threads_busy -= 1
+
+    @property
+    def threads_busy(self) -> int:
+        """Sync handlers still running in threads, interrupted or not."""
+        return self._threads_busy
 
     async def _settle(self, running: Running, outcome: Outcome) -> None:
         claimed = running.claimed

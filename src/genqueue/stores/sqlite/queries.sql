@@ -43,6 +43,9 @@ SELECT COUNT(*) FROM rate_starts WHERE queue = :queue;
 -- name: oldest_rate_start
 SELECT MIN(at) FROM rate_starts WHERE queue = :queue;
 
+-- name: latest_rate_start
+SELECT MAX(at) FROM rate_starts WHERE queue = :queue;
+
 -- name: insert_rate_start
 INSERT INTO rate_starts (queue, at) VALUES (:queue, :at);
 

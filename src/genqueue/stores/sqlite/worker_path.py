@@ -53,8 +53,9 @@ class WorkerPath(SqliteBase):
                 if len(claimed) >= count:
                     break
                 if limit.queue not in paused:
-                    wanted = self._allowed(conn, limit, count - len(claimed), now)
-                    claimed += self._claim_from(conn, limit, wanted, worker_id, lease_seconds, now)
+                    at = self._start_time(conn, limit, now)
+                    wanted = self._allowed(conn, limit, count - len(claimed), at)
+                    claimed += self._claim_from(conn, limit, wanted, worker_id, lease_seconds, at)
             if not claimed:
                 raise Rollback([])
             return claimed
@@ -68,6 +69,19 @@ class WorkerPath(SqliteBase):
             conn.execute(Q["claimable"], {"queue": limit.queue, "now": now}).fetchone()[0]
             for limit in limits
         )
+
+    @staticmethod
+    def _start_time(conn: sqlite3.Connection, limit: ClaimLimits, now: float) -> float:
+        """`now`, but never before a start already logged for a rate-limited queue.
+
+        A claim's `now` is read before it waits for the write lock, so it can commit after
+        claims of other processes stamped later. Logging it at its own `now` would put a
+        start behind the window those claims already trimmed, and admit one too many.
+        """
+        if limit.rate_limit is None:
+            return now
+        latest = conn.execute(Q["latest_rate_start"], {"queue": limit.queue}).fetchone()[0]
+        return now if latest is None else max(now, latest)
 
     def _allowed(
         self, conn: sqlite3.Connection, limit: ClaimLimits, wanted: int, now: float
