@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import signal
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -82,20 +80,6 @@ async def _run_worker(
         logging.getLogger("genqueue").info(
             "worker %s stopped after %d job(s)", runner.id, runner.processed
         )
-    if runner.threads_busy:
-        _exit_past_threads(runner.threads_busy)
-
-
-def _exit_past_threads(count: int) -> None:
-    """Exit now: the jobs of the sync handlers still running were handed back already, and
-    waiting for their threads would keep a stopped worker alive for as long as they run."""
-    logging.getLogger("genqueue").warning(
-        "exiting with %d sync handler(s) still running in threads; their jobs went back", count
-    )
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
 
 
 @app.command()

@@ -104,3 +104,29 @@ async def test_racing_claimers_never_share_a_job(open_store: StoreOpener, clock:
     assert len(every) == 200
     assert len(set(every)) == 200
     assert sum(1 for r in results if r) >= 2
+
+
+async def test_a_due_delayed_job_is_promoted_even_when_its_queue_is_full(
+    engine: Engine, clock: FakeClock
+) -> None:
+    await engine.submit("alice", "c")
+    await engine.submit("alice", "c")
+    assert len(await engine.claim("w1", ["capped"], 5)) == 2
+    later = (await engine.submit("alice", "c", delay_seconds=5)).job
+    clock.advance(5)
+    assert await engine.claim("w1", ["capped"], 5) == []
+    assert (await engine.get(later.id)).state is JobState.PENDING
+
+
+async def test_queue_states_report_due_and_future_delayed_jobs(
+    engine: Engine, clock: FakeClock
+) -> None:
+    soon = (await engine.submit("alice", "t", delay_seconds=5)).job
+    await engine.submit("alice", "t", delay_seconds=50)
+    [state] = await engine.store.queue_states(clock.now, ["q"])
+    assert state.counts[JobState.DELAYED] == 2
+    assert state.next_run_at == soon.run_at
+    clock.advance(6)
+    [state] = await engine.store.queue_states(clock.now, ["q"])
+    assert (state.counts[JobState.PENDING], state.counts[JobState.DELAYED]) == (1, 1)
+    assert await engine.store.queue_states(clock.now, ["nothing-here"]) == []

@@ -245,3 +245,23 @@ async def test_release_hands_a_job_back_at_once(engine: Engine) -> None:
     assert job.attempts_made == 0
     assert len(await engine.claim("w2", ["q"], 1)) == 1
     assert await engine.release([claimed.lease]) == 0
+
+
+async def test_releasing_a_job_whose_cancel_was_asked_for_cancels_it(engine: Engine) -> None:
+    claimed = await claim_one(engine, "paid")
+    await engine.cancel(claimed.job.id)
+    assert await engine.release([claimed.lease]) == 1
+    job = await engine.get(claimed.job.id)
+    assert job.state is JobState.CANCELLED
+    assert await engine.store.balance("alice") == INITIAL_CREDITS
+    assert await engine.claim("w2", ["q"], 1) == []
+
+
+async def test_a_release_after_the_lease_expired_is_refused(
+    engine: Engine, clock: FakeClock
+) -> None:
+    claimed = await claim_one(engine)
+    clock.advance(LEASE + 1)
+    assert await engine.release([claimed.lease]) == 0
+    [recovered] = await engine.recover_stalled()
+    assert recovered.stalled_count == 1

@@ -178,3 +178,18 @@ async def test_grants_never_take_a_balance_below_zero(store: Store) -> None:
     entries = await store.ledger("new", 10)
     assert [e.amount for e in entries] == [-(INITIAL_CREDITS + 5), 5, INITIAL_CREDITS]
     assert entries[0].balance == 0
+
+
+async def test_clean_and_empty_work_through_many_jobs(engine: Engine, clock: FakeClock) -> None:
+    for _ in range(1200):
+        await engine.submit("bulk", "o")
+    while claimed := await engine.claim("w", ["other"], 500):
+        await engine.complete([Completion(c.lease, None) for c in claimed])
+    for _ in range(700):
+        await engine.submit("bulk", "o")
+    clock.advance(10)
+    assert await engine.clean("other", [JobState.COMPLETED], older_than=5) == 1200
+    assert await engine.empty("other") == 700
+    page = await engine.list_jobs(ListQuery(queue="other", limit=1))
+    assert page.total == 700
+    assert page.jobs[0].state is JobState.CANCELLED

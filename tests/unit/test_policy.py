@@ -13,7 +13,7 @@ from genqueue.engine.catalog import (
     Catalog,
 )
 from genqueue.engine.errors import UnknownJobType
-from genqueue.engine.policy import Backoff, RateLimit, parse_duration
+from genqueue.engine.policy import Backoff, QueuePolicy, RateLimit, parse_duration
 from genqueue.stores import open_store, sqlite_path
 from genqueue.worker.registry import Registry
 
@@ -86,7 +86,7 @@ def test_registry_declares_queue_and_type_policies() -> None:
     assert registry.catalog.timeout_for("image", "image-generation") == 120
     assert registry.get("image").is_async
     assert not registry.get("sync-one").is_async
-    assert registry.catalog.queue_of("sync-one").name == "brand-new"
+    assert registry.catalog.job_type("sync-one").queue == "brand-new"
     with pytest.raises(ValueError, match="twice"):
         registry.job("image")(image)
     with pytest.raises(UnknownJobType):
@@ -136,3 +136,8 @@ def test_store_urls() -> None:
         open_store("mysql://x")
     with pytest.raises(ValueError, match="synchronous"):
         open_store("sqlite:////tmp/a.db?synchronous=SOMETIMES")
+
+
+def test_every_job_survives_at_least_one_stall() -> None:
+    with pytest.raises(ValueError, match="at least one stall"):
+        QueuePolicy("q", max_stalls=0)

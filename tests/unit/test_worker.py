@@ -281,3 +281,62 @@ async def test_a_rate_limited_queue_runs_at_its_rate(engine: Engine, registry: R
     # Three windows of five: the third opens at 1 s. Waking when a window reopens,
     # rather than at the 1 s idle timeout, keeps the whole run close to that.
     assert elapsed < 1.5
+
+
+@pytest.mark.parametrize("blocked_by", ["a full queue", "a paused queue", "an unserved queue"])
+async def test_an_idle_worker_does_not_spin_on_a_due_job_it_cannot_take(
+    engine: Engine, registry: Registry, blocked_by: str
+) -> None:
+    release = asyncio.Event()
+
+    @registry.job("hog", queue="narrow", concurrency=1, timeout=30)
+    async def hog(ctx: JobContext, data: Any) -> None:
+        await release.wait()
+
+    @registry.job("elsewhere", queue="not-mine")
+    async def elsewhere(ctx: JobContext, data: Any) -> None:
+        return None
+
+    served = ["not-mine"] if blocked_by == "a paused queue" else ["narrow"]
+    if blocked_by == "a full queue":
+        await engine.submit("alice", "hog")
+        await engine.submit("alice", "hog", delay_seconds=0.05)
+    elif blocked_by == "a paused queue":
+        await engine.pause("not-mine")
+        await engine.submit("alice", "elsewhere", delay_seconds=0.05)
+    else:
+        await engine.submit("alice", "elsewhere", delay_seconds=0.05)
+    async with running(Worker(engine, registry, queues=served, options=FAST)):
+        await asyncio.sleep(0.2)
+        cpu_before = time.process_time()
+        await asyncio.sleep(1.0)
+        cpu_used = time.process_time() - cpu_before
+        release.set()
+    assert cpu_used < 0.3, f"{cpu_used:.2f} s of CPU in 1 s of waiting"
+
+
+async def test_shutdown_releases_a_job_whose_handler_ignores_interruption(
+    engine: Engine, registry: Registry
+) -> None:
+    @registry.job("stubborn", timeout=30)
+    async def stubborn(ctx: JobContext, data: Any) -> None:
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            await asyncio.sleep(1.5)
+
+    options = WorkerOptions(shutdown_grace_seconds=0.1, handback_seconds=0.2)
+    worker = Worker(engine, registry, options=options)
+    task = asyncio.create_task(worker.run())
+    job = (await engine.submit("alice", "stubborn")).job
+
+    async def started() -> bool:
+        return (await engine.get(job.id)).state is JobState.ACTIVE
+
+    await wait_for(started)
+    worker.stop()
+    await asyncio.wait_for(task, 3)
+    released = await engine.get(job.id)
+    assert released.state is JobState.PENDING
+    assert released.stalled_count == 0
+    await asyncio.sleep(1.6)  # let the stubborn handler unwind before the store closes

@@ -56,9 +56,6 @@ class Catalog:
     def queue(self, name: str) -> QueuePolicy:
         return self.queues.get(name) or QueuePolicy(name)
 
-    def queue_of(self, job_type: str) -> QueuePolicy:
-        return self.queue(self.job_type(job_type).queue)
-
     def attempts_for(self, job_type: str) -> int:
         spec = self.job_type(job_type)
         return spec.attempts or self.queue(spec.queue).attempts

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from genqueue.engine.catalog import Catalog
-from genqueue.engine.errors import InvalidJobRequest, InvalidTransition
+from genqueue.engine.errors import InvalidJobRequest
 from genqueue.engine.events import Event
 from genqueue.engine.job import (
     DEFAULT_PRIORITY,
@@ -39,8 +39,8 @@ from genqueue.engine.store import (
     NewJob,
     Page,
     ProgressUpdate,
-    Requeue,
     Store,
+    WorkerInfo,
 )
 
 Clock = Callable[[], float]
@@ -50,7 +50,6 @@ MAX_TAGS = 20
 MAX_TAG_LENGTH = 200
 MAX_DELAY_SECONDS = 365 * 24 * 3600.0
 DURATION_SAMPLE = 50
-RETRYABLE_STATES = frozenset({JobState.FAILED, JobState.CANCELLED})
 
 
 def new_uuid() -> str:
@@ -146,8 +145,8 @@ class Engine:
 
     async def estimate_wait(self, job: Job) -> WaitEstimate:
         """Position among the queue's waiting jobs and wait = ⌈position / concurrency⌉ × median."""
-        states = await self.store.queue_states(self.clock())
-        counts = next((q.counts for q in states if q.name == job.queue), {})
+        states = await self.store.queue_states(self.clock(), [job.queue])
+        counts = states[0].counts if states else {}
         position = await self.store.position(job.id) if job.state.is_waiting else 0
         concurrency = await self._concurrency_of(job.queue)
         median = await self.typical_duration(job.queue, job.type)
@@ -166,9 +165,14 @@ class Engine:
                 return statistics.median(durations)
         return self.catalog.queue(queue).estimate_seconds
 
+    async def live_workers(self) -> list[WorkerInfo]:
+        """Workers whose heartbeat is younger than one lease."""
+        alive_since = self.clock() - self.config.lease_seconds
+        return [w for w in await self.store.workers() if w.heartbeat_at >= alive_since]
+
     async def _concurrency_of(self, queue: str) -> int:
         cap = self.catalog.queue(queue).concurrency
-        serving = sum(w.concurrency for w in await self.store.workers() if queue in w.queues)
+        serving = sum(w.concurrency for w in await self.live_workers() if queue in w.queues)
         candidates = [c for c in (cap, serving) if c]
         return max(1, min(candidates)) if candidates else 1
 
@@ -180,11 +184,7 @@ class Engine:
 
     async def retry(self, job_id: str) -> Job:
         """Run a failed or cancelled job again from its first attempt; a refund is charged back."""
-        job = await self.store.get(job_id)
-        if job.state not in RETRYABLE_STATES:
-            raise InvalidTransition(job_id, job.state, "retry")
-        charge = job.cost if job.charged == 0 else 0
-        return await self.store.requeue(Requeue(job_id, RETRYABLE_STATES, charge), self.clock())
+        return await self.store.requeue(job_id, self.clock())
 
     async def promote(self, job_id: str) -> Job:
         return await self.store.promote(job_id, self.clock())

@@ -103,8 +103,8 @@ class QueuePolicy:
             raise ValueError("a queue's concurrency cap must be at least 1")
         if self.attempts < 1:
             raise ValueError("a queue needs at least one attempt")
-        if self.max_stalls < 0:
-            raise ValueError("max_stalls cannot be negative")
+        if self.max_stalls < 1:
+            raise ValueError("every job survives at least one stall: max_stalls must be at least 1")
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,15 +69,6 @@ class Failure:
 
 
 @dataclass(frozen=True, slots=True)
-class Requeue:
-    """Run a finished job again (retry from an operator). `charge` is taken again if > 0."""
-
-    job_id: str
-    from_states: frozenset[JobState]
-    charge: int
-
-
-@dataclass(frozen=True, slots=True)
 class ListQuery:
     owner: str | None = None
     queue: str | None = None
@@ -145,6 +136,8 @@ class QueueState:
     paused: bool
     counts: dict[JobState, int]
     oldest_waiting_at: float | None
+    next_run_at: float | None
+    """When the earliest delayed job of the queue is due."""
 
 
 class Store(Protocol):
@@ -190,12 +183,17 @@ class Store(Protocol):
     async def recent_durations(
         self, queue: str, job_type: str | None, limit: int
     ) -> list[float]: ...
-    async def queue_states(self, now: float) -> list[QueueState]: ...
+    async def queue_states(
+        self, now: float, queues: Sequence[str] | None = None
+    ) -> list[QueueState]: ...
     async def stats(self, since: float, queue: str | None = None) -> list[MinuteStats]: ...
 
     # operations
     async def cancel(self, job_id: str, now: float) -> Job: ...
-    async def requeue(self, request: Requeue, now: float) -> Job: ...
+    async def requeue(self, job_id: str, now: float) -> Job:
+        """Run a failed or cancelled job again from its first attempt, charging its cost again."""
+        ...
+
     async def promote(self, job_id: str, now: float) -> Job: ...
     async def set_paused(self, queue: str, paused: bool) -> None: ...
     async def clean(

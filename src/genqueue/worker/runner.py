@@ -9,6 +9,7 @@ recover other workers' stalled jobs.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from genqueue.engine.engine import Engine
-from genqueue.engine.errors import LeaseLost, StoreUnavailable, UnknownJobType
+from genqueue.engine.errors import GenqueueError, LeaseLost, StoreUnavailable, UnknownJobType
 from genqueue.engine.job import ClaimedJob, JobState, Progress
 from genqueue.engine.store import Completion, ProgressUpdate, WorkerInfo
 from genqueue.worker.context import JobContext, SyncJobContext
@@ -31,6 +32,8 @@ from genqueue.worker.outcome import Completed, Failed, Interrupt, Interrupted, O
 from genqueue.worker.registry import JobType, Registry
 
 log = logging.getLogger("genqueue.worker")
+BURST_HORIZON_SECONDS = 60.0
+"""A burst worker waits for delayed jobs due this soon (retries), not for far-off ones."""
 T = TypeVar("T")
 
 
@@ -42,6 +45,8 @@ class WorkerOptions:
     stall_check_seconds: float = 1.0
     retention_seconds: float = 60.0
     shutdown_grace_seconds: float = 10.0
+    handback_seconds: float = 5.0
+    """How long interrupted handlers get to unwind at shutdown before their jobs are released."""
     idle_wait_seconds: float = 1.0
 
 
@@ -102,24 +107,53 @@ class Worker:
     async def run(self) -> None:
         await self._retrying(self._register)
         loops = [self._flush_loop, self._heartbeat_loop, self._cancel_loop, self._maintenance_loop]
-        background = [asyncio.create_task(loop()) for loop in loops]
+        background = [asyncio.create_task(self._supervised(loop)) for loop in loops]
         try:
             await self._claim_loop()
-            await self._drain()
         finally:
-            for task in background:
-                task.cancel()
-            await asyncio.gather(*background, return_exceptions=True)
-            await self._unregister()
+            try:
+                await self._drain()
+            finally:
+                for task in background:
+                    task.cancel()
+                await asyncio.gather(*background, return_exceptions=True)
+                if self.threads_busy:
+                    log.warning("%d sync handler(s) still run in threads", self.threads_busy)
+                await self._unregister()
 
     async def _drain(self) -> None:
+        """Give running jobs the grace period, interrupt the rest, and hand every job back."""
+        if await self._finished_within(self.options.shutdown_grace_seconds):
+            return
+        log.warning("handing %d running job(s) back to the queue", len(self._running))
+        for running in list(self._running.values()):
+            self._interrupt(running, Interrupt.SHUTDOWN)
+        if await self._finished_within(self.options.handback_seconds):
+            return
+        stuck = list(self._running.values())
+        log.error("%d handler(s) ignored their interruption; releasing their jobs", len(stuck))
         try:
-            await asyncio.wait_for(self._all_finished(), self.options.shutdown_grace_seconds)
+            await self.engine.release([r.claimed.lease for r in stuck])
+        except GenqueueError as exc:
+            log.error("could not release them, their leases will expire: %s", exc)
+        for running in stuck:
+            self._finish(running)
+
+    async def _finished_within(self, seconds: float) -> bool:
+        try:
+            await asyncio.wait_for(self._all_finished(), seconds)
         except TimeoutError:
-            log.warning("handing %d running job(s) back to the queue", len(self._running))
-            for running in list(self._running.values()):
-                self._interrupt(running, Interrupt.SHUTDOWN)
-            await asyncio.wait_for(self._all_finished(), self.engine.config.lease_seconds)
+            return False
+        return True
+
+    async def _supervised(self, loop: Callable[[], Awaitable[None]]) -> None:
+        """Keep a background loop alive: one that died would strand leases or completions."""
+        while True:
+            try:
+                await loop()
+            except Exception:
+                log.exception("worker loop %s failed; restarting it", loop.__name__)
+                await asyncio.sleep(1.0)
 
     async def _all_finished(self) -> None:
         while self._running:
@@ -151,12 +185,14 @@ class Worker:
             await _first(wait, self._stopping.wait())
 
     async def _work_waiting(self) -> bool:
-        served = self.queues or list(self.engine.catalog.queues)
-        states = await self.engine.store.queue_states(self.engine.clock())
+        """Pending jobs, or delayed ones due soon, in the served queues that are not paused."""
+        now = self.engine.clock()
+        horizon = now + BURST_HORIZON_SECONDS
         return any(
-            q.counts.get(JobState.PENDING, 0) + q.counts.get(JobState.DELAYED, 0) > 0
-            for q in states
-            if q.name in served and not q.paused
+            q.counts.get(JobState.PENDING, 0) > 0
+            or (q.next_run_at is not None and q.next_run_at <= horizon)
+            for q in await self.engine.store.queue_states(now, self.served_queues)
+            if not q.paused
         )
 
     def _start(self, claimed: ClaimedJob) -> None:
@@ -168,9 +204,11 @@ class Worker:
     # -- running one job ---------------------------------------------------------------
 
     async def _execute(self, running: Running) -> None:
-        outcome = await self._run_handler(running)
         try:
-            await self._settle(running, outcome)
+            await self._settle(running, await self._run_handler(running))
+        except asyncio.CancelledError:
+            self._finish(running)
+            raise
         except Exception:
             log.exception("could not report job %s; its lease will expire", running.id)
             self._finish(running)
@@ -208,17 +246,33 @@ class Worker:
         if job_type.is_async:
             return await job_type.handler(running.context, data)
         sync_context = SyncJobContext(running.context, asyncio.get_running_loop())
-        return await asyncio.to_thread(self._in_thread, job_type.handler, sync_context, data)
+        return await self._in_thread(job_type.handler, sync_context, data)
 
-    def _in_thread(self, handler: Callable[..., Any], *args: Any) -> Any:
-        """Run a sync handler, counting it: a thread cannot be interrupted, only outlived."""
-        with self._threads_lock:
-            self._threads_busy += 1
-        try:
-            return handler(*args)
-        finally:
+    async def _in_thread(self, handler: Callable[..., Any], *args: Any) -> Any:
+        """Run a sync handler in a daemon thread of its own.
+
+        A thread cannot be interrupted, only outlived: one that runs on after a timeout or a
+        cancel must neither hold a pool slot that later jobs wait for, nor keep a stopped
+        worker process alive.
+        """
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+
+        def target() -> None:
             with self._threads_lock:
-                self._threads_busy -= 1
+                self._threads_busy += 1
+            try:
+                outcome: tuple[Any, BaseException | None] = (handler(*args), None)
+            except BaseException as exc:
+                outcome = (None, exc)
+            finally:
+                with self._threads_lock:
+                    self._threads_busy -= 1
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(_resolve, future, *outcome)
+
+        threading.Thread(target=target, name="genqueue-sync-handler", daemon=True).start()
+        return await future
 
     @property
     def threads_busy(self) -> int:
@@ -260,19 +314,23 @@ class Worker:
         self._slot_freed.set()
 
     def _interrupt(self, running: Running, why: Interrupt) -> None:
+        """Stop a running handler; from inside its own task, the caller raises instead."""
         if running.interrupt is not None:
             return
         running.interrupt = why
         running.context.mark_cancelled()
-        if running.in_handler and running.task is not None:
-            running.task.cancel()
+        task = running.task
+        if running.in_handler and task is not None and task is not asyncio.current_task():
+            task.cancel()
 
     # -- what handlers report ------------------------------------------------------------
 
     async def _report_progress(self, claimed: ClaimedJob, progress: Progress) -> None:
         lost = await self.engine.report_progress([ProgressUpdate(claimed.lease, progress)])
-        if lost and (running := self._running.get(claimed.job.id)) is not None:
-            self._interrupt(running, Interrupt.LEASE_LOST)
+        if lost:
+            if (running := self._running.get(claimed.job.id)) is not None:
+                self._interrupt(running, Interrupt.LEASE_LOST)
+            raise LeaseLost(claimed.job.id)
 
     async def _report_partial(self, claimed: ClaimedJob, item: Any) -> None:
         try:
@@ -300,6 +358,10 @@ class Worker:
                 self._done_ready.set()
                 await asyncio.sleep(0.5)
                 continue
+            except Exception:
+                # Give the jobs up rather than hold their leases forever: they run again.
+                log.exception("could not record %d completion(s)", len(batch))
+                rejected = {running.id for running, _ in batch}
             for running, _ in batch:
                 if running.id in rejected:
                     log.warning("job %s: result rejected, the lease had moved on", running.id)
@@ -312,7 +374,6 @@ class Worker:
             held = [r.claimed.lease for r in self._running.values()]
             try:
                 renewed = {lease.job_id for lease in await self.engine.extend_leases(held)}
-                await self._register()
             except StoreUnavailable as exc:
                 log.warning("heartbeat failed: %s", exc)
                 continue
@@ -320,6 +381,10 @@ class Worker:
                 running = self._running.get(lease.job_id)
                 if running is not None and lease.job_id not in renewed:
                     self._interrupt(running, Interrupt.LEASE_LOST)
+            try:
+                await self._register()
+            except StoreUnavailable as exc:
+                log.warning("worker registry update failed: %s", exc)
 
     async def _cancel_loop(self) -> None:
         while True:
@@ -351,8 +416,12 @@ class Worker:
 
     # -- the worker registry -------------------------------------------------------------
 
+    @property
+    def served_queues(self) -> list[str]:
+        return self.queues or list(self.engine.catalog.queues)
+
     async def _register(self) -> None:
-        queues = self.queues or list(self.engine.catalog.queues)
+        queues = self.served_queues
         info = WorkerInfo(
             id=self.id,
             host=socket.gethostname(),
@@ -386,6 +455,15 @@ class Worker:
 def _failure(error: BaseException) -> Failed:
     stacktrace = "".join(traceback.format_exception(error))
     return Failed(str(error) or type(error).__name__, stacktrace)
+
+
+def _resolve(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.done():
+        return
+    if error is None:
+        future.set_result(result)
+    else:
+        future.set_exception(error)
 
 
 def _not_json(result: Any) -> str | None:

@@ -36,6 +36,8 @@ class SqliteBase:
         self._doorbell = Doorbell()
         self._rotation = itertools.count()
         self._throttled_until: float | None = None
+        self._known_queues: set[str] = set()
+        """Queues this process has seen in the `queues` table, so enqueue names each once."""
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -73,7 +75,7 @@ class SqliteBase:
 
     def _cancel_active(self, conn: sqlite3.Connection, lease: Lease, now: float) -> Job:
         row = conn.execute(
-            Q["cancel_active"], {"id": lease.job_id, "token": lease.token, "now": now, "attempt": 1}
+            Q["cancel_active"], {"id": lease.job_id, "token": lease.token, "now": now}
         ).fetchone()
         if row is None:
             raise LeaseLost(lease.job_id)

@@ -9,6 +9,7 @@ stall, so the connection's own busy timeout is a few milliseconds and longer wai
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import time
 from collections.abc import Callable
@@ -101,8 +102,15 @@ class Database:
             self._conn = None
 
     def data_version(self) -> int:
-        """Changes whenever another connection commits: a cheap 'anything new?' check."""
-        row = self.conn.execute("PRAGMA data_version").fetchone()
+        """Changes whenever another connection commits: a cheap 'anything new?' check.
+
+        A busy file answers -1, which reads as "something changed": the caller then goes
+        through a retried transaction anyway.
+        """
+        try:
+            row = self.conn.execute("PRAGMA data_version").fetchone()
+        except sqlite3.Error:
+            return -1
         return int(row[0])
 
     async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -114,10 +122,10 @@ class Database:
             try:
                 result = fn(conn)
             except Rollback as signal:
-                conn.execute("ROLLBACK")
+                self._rollback()
                 return signal.value  # type: ignore[return-value]
             except BaseException:
-                conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             conn.execute("COMMIT")
             return result
@@ -137,6 +145,13 @@ class Database:
 
         return await self._retry(attempt)
 
+    def _rollback(self) -> None:
+        """End a transaction a failed statement left open; if even that fails, the next
+        `BEGIN` reports the connection's state through the same translation."""
+        if self._conn is not None and self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
+
     async def _retry(self, attempt: Callable[[], T]) -> T:
         deadline = time.monotonic() + self.busy_deadline
         pause = 0.0005
@@ -144,8 +159,7 @@ class Database:
             try:
                 return attempt()
             except sqlite3.OperationalError as exc:
-                if self._conn is not None and self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
+                self._rollback()
                 if not _is_busy(exc):
                     raise StoreUnavailable(f"SQLite error: {exc}") from exc
                 if time.monotonic() > deadline:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from genqueue.engine.errors import InvalidTransition, JobNotFound
 from genqueue.engine.events import EventKind
@@ -15,7 +16,6 @@ from genqueue.engine.store import (
     MinuteStats,
     Page,
     QueueState,
-    Requeue,
 )
 from genqueue.stores.sqlite import bookkeeping as book
 from genqueue.stores.sqlite.base import SqliteBase
@@ -26,8 +26,11 @@ from genqueue.stores.sqlite.rows import (
 )
 
 Q = book.Q
-RETENTION_BATCH = 5000
+DELETE_BATCH = 500
+MAX_BATCHES = 200
 DEAD_WORKER_SECONDS = 24 * 3600.0
+FINAL = (JobState.COMPLETED, JobState.FAILED, JobState.CANCELLED)
+RETRYABLE = (JobState.FAILED.value, JobState.CANCELLED.value)
 
 
 class Operations(SqliteBase):
@@ -66,20 +69,37 @@ class Operations(SqliteBase):
         rows = await self.db.read(lambda c: c.execute(Q[name], params).fetchall())
         return [float(r[0]) for r in rows]
 
-    async def queue_states(self, now: float) -> list[QueueState]:
+    async def queue_states(
+        self, now: float, queues: Sequence[str] | None = None
+    ) -> list[QueueState]:
+        """Counts per state of every queue that has had a job, each one an index range count."""
+
         def read(conn: sqlite3.Connection) -> list[QueueState]:
-            paused = {r["name"]: bool(r["paused"]) for r in conn.execute(Q["all_queues"])}
-            counts: dict[str, dict[JobState, int]] = {name: {} for name in paused}
-            for row in conn.execute(Q["state_counts"], {"now": now}):
-                counts.setdefault(row["queue"], {})[JobState(row["state"])] = row["n"]
-            oldest = {r["queue"]: r["oldest"] for r in conn.execute(Q["oldest_waiting"])}
             return [
-                QueueState(name, paused.get(name, False), counts[name], oldest.get(name))
-                for name in sorted(counts)
+                self._queue_state(conn, row["name"], bool(row["paused"]), now)
+                for row in conn.execute(Q["all_queues"]).fetchall()
+                if queues is None or row["name"] in queues
             ]
 
         result: list[QueueState] = await self.db.read(read)
         return result
+
+    @staticmethod
+    def _queue_state(conn: sqlite3.Connection, name: str, paused: bool, now: float) -> QueueState:
+        def one(query: str, **params: Any) -> Any:
+            return conn.execute(Q[query], {"queue": name, **params}).fetchone()[0]
+
+        counts = {state: one("count_in_state", state=state.value) for state in JobState}
+        due = one("count_due", now=now)
+        counts[JobState.PENDING] += due
+        counts[JobState.DELAYED] -= due
+        return QueueState(
+            name=name,
+            paused=paused,
+            counts=counts,
+            oldest_waiting_at=one("oldest_waiting"),
+            next_run_at=one("next_run_in_queue"),
+        )
 
     async def stats(self, since: float, queue: str | None = None) -> list[MinuteStats]:
         params = {"since": int(since // 60) * 60, "queue": queue}
@@ -102,23 +122,15 @@ class Operations(SqliteBase):
         result: Job = await self._write(tx)
         return result
 
-    async def requeue(self, request: Requeue, now: float) -> Job:
+    async def requeue(self, job_id: str, now: float) -> Job:
         def tx(conn: sqlite3.Connection) -> Job:
-            current = self._existing(conn, request.job_id)
-            if JobState(current["state"]) not in request.from_states:
-                raise InvalidTransition(request.job_id, current["state"], "retry")
-            if request.charge > 0:
-                book.charge(
-                    conn,
-                    current["owner"],
-                    request.job_id,
-                    request.charge,
-                    self.initial_credits,
-                    now,
-                )
-            row = conn.execute(
-                Q["requeue_finished"], {"id": request.job_id, "now": now, "charge": request.charge}
-            ).fetchone()
+            current = self._existing(conn, job_id)
+            if current["state"] not in RETRYABLE:
+                raise InvalidTransition(job_id, current["state"], "retry")
+            missing = current["cost"] - current["charged"]
+            if missing > 0:
+                book.charge(conn, current["owner"], job_id, missing, self.initial_credits, now)
+            row = conn.execute(Q["requeue_finished"], {"id": job_id, "now": now}).fetchone()
             book.record_event(conn, EventKind.RETRYING, row, now, {"manual": True})
             return job_from_row(row)
 
@@ -142,69 +154,65 @@ class Operations(SqliteBase):
         )
 
     async def clean(self, queue: str, states: Sequence[JobState], finished_before: float) -> int:
+        removed = 0
+        for state in states:
+            params = {"queue": queue, "state": state.value, "before": finished_before}
+            removed += await self._delete_in_batches("delete_finished_before", params)
+        return removed
+
+    async def _delete_in_batches(self, query: str, params: dict[str, Any]) -> int:
+        """Delete finished jobs a batch per transaction, so no write holds the file for long."""
+
         def tx(conn: sqlite3.Connection) -> int:
-            ids = [
-                row[0]
-                for state in states
-                for row in conn.execute(
-                    Q["finished_before"],
-                    {"queue": queue, "state": state.value, "before": finished_before},
-                )
-            ]
-            return self._delete(conn, ids)
+            ids = [r[0] for r in conn.execute(Q[query], {**params, "batch": DELETE_BATCH})]
+            conn.executemany(Q["delete_tags"], [{"id": job_id} for job_id in ids])
+            return len(ids)
 
-        result: int = await self._write(tx)
-        return result
-
-    @staticmethod
-    def _delete(conn: sqlite3.Connection, ids: Sequence[str]) -> int:
-        for job_id in ids:
-            conn.execute(Q["delete_tags"], {"id": job_id})
-            conn.execute(Q["delete_job"], {"id": job_id})
-        return len(ids)
+        removed = 0
+        for _ in range(MAX_BATCHES):
+            deleted: int = await self.db.write(tx)
+            removed += deleted
+            if deleted < DELETE_BATCH:
+                break
+        return removed
 
     async def apply_retention(
         self, retention: dict[str, Retention], default: Retention, now: float
     ) -> int:
-        def tx(conn: sqlite3.Connection) -> int:
-            removed = 0
-            for (queue,) in conn.execute(Q["job_queues"]).fetchall():
-                policy = retention.get(queue, default)
-                before = now - policy.max_age_seconds
-                ids = [
-                    r[0]
-                    for r in conn.execute(Q["expired_finished"], {"queue": queue, "before": before})
-                ]
-                if policy.max_count is not None:
-                    ids += [
-                        r[0]
-                        for r in conn.execute(
-                            Q["finished_beyond_count"], {"queue": queue, "keep": policy.max_count}
-                        )
-                    ]
-                removed += self._delete(conn, list(dict.fromkeys(ids))[:RETENTION_BATCH])
-            for group in conn.execute(Q["duration_groups"]).fetchall():
-                conn.execute(
-                    Q["trim_durations"],
-                    {
-                        "queue": group["queue"],
-                        "type": group["type"],
-                        "keep": book.DURATION_SAMPLES_KEPT,
-                    },
-                )
-            conn.execute("DELETE FROM workers WHERE heartbeat_at < ?", (now - DEAD_WORKER_SECONDS,))
-            return removed
+        queues = await self.db.read(lambda c: [r[0] for r in c.execute(Q["all_queues"])])
+        removed = 0
+        for queue in queues:
+            policy = retention.get(queue, default)
+            before = now - policy.max_age_seconds
+            removed += await self.clean(queue, FINAL, before)
+            if policy.max_count is not None:
+                params = {"queue": queue, "keep": policy.max_count}
+                removed += await self._delete_in_batches("delete_beyond_count", params)
+        await self.db.write(lambda c: self._trim_bookkeeping(c, now))
+        return removed
 
-        result: int = await self.db.write(tx)
-        return result
+    @staticmethod
+    def _trim_bookkeeping(conn: sqlite3.Connection, now: float) -> None:
+        for group in conn.execute(Q["duration_groups"]).fetchall():
+            params = {"queue": group[0], "type": group[1], "keep": book.DURATION_SAMPLES_KEPT}
+            conn.execute(Q["trim_durations"], params)
+        conn.execute(Q["forget_workers"], {"before": now - DEAD_WORKER_SECONDS})
 
     async def empty(self, queue: str, now: float) -> int:
+        """Cancel and refund every waiting job of the queue, a batch per transaction."""
+
         def tx(conn: sqlite3.Connection) -> int:
-            ids = [r[0] for r in conn.execute(Q["waiting_in_queue"], {"queue": queue})]
+            params = {"queue": queue, "batch": DELETE_BATCH}
+            ids = [r[0] for r in conn.execute(Q["waiting_in_queue"], params)]
             for job_id in ids:
                 row = conn.execute(Q["cancel_waiting"], {"id": job_id, "now": now}).fetchone()
                 self._end_cancelled(conn, row, now)
             return len(ids)
 
-        result: int = await self._write(tx)
-        return result
+        cancelled = 0
+        for _ in range(MAX_BATCHES):
+            batch: int = await self._write(tx)
+            cancelled += batch
+            if batch < DELETE_BATCH:
+                break
+        return cancelled

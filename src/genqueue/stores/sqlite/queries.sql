@@ -21,12 +21,14 @@ INSERT OR IGNORE INTO job_tags (job_id, name, value) VALUES (:job_id, :name, :va
 INSERT INTO events (kind, job_id, queue, type, owner, at, data)
 VALUES (:kind, :job_id, :queue, :type, :owner, :at, :data);
 
--- name: claimable
-SELECT EXISTS (SELECT 1 FROM jobs WHERE queue = :queue AND state = 'pending')
-    OR EXISTS (SELECT 1 FROM jobs WHERE state = 'delayed' AND run_at <= :now);
+-- name: queue_has_work
+SELECT NOT EXISTS (SELECT 1 FROM queues WHERE name = :queue AND paused = 1)
+   AND (EXISTS (SELECT 1 FROM jobs WHERE queue = :queue AND state = 'pending')
+        OR EXISTS (SELECT 1 FROM jobs WHERE queue = :queue AND state = 'delayed'
+                   AND run_at <= :now));
 
 -- name: promote_due
-UPDATE jobs SET state = 'pending' WHERE state = 'delayed' AND run_at <= :now;
+UPDATE jobs SET state = 'pending' WHERE queue = :queue AND state = 'delayed' AND run_at <= :now;
 
 -- name: paused_queues
 SELECT name FROM queues WHERE paused = 1;
@@ -52,7 +54,7 @@ INSERT INTO rate_starts (queue, at) VALUES (:queue, :at);
 -- name: claim_jobs
 UPDATE jobs
 SET state = 'active', lease_token = lower(hex(randomblob(16))), lease_expires_at = :expires_at,
-    worker_id = :worker_id, started_at = :now, cancel_requested = 0
+    worker_id = :worker_id, started_at = :now
 WHERE id IN (
     SELECT id FROM jobs WHERE queue = :queue AND state = 'pending'
     ORDER BY priority, run_at, rowid LIMIT :count
@@ -60,7 +62,7 @@ WHERE id IN (
 RETURNING *;
 
 -- name: next_due
-SELECT MIN(run_at) FROM jobs WHERE state = 'delayed';
+SELECT MIN(run_at) FROM jobs WHERE state = 'delayed' AND run_at > :now;
 
 -- name: extend_lease
 UPDATE jobs SET lease_expires_at = :expires_at
@@ -105,9 +107,9 @@ RETURNING *;
 
 -- name: cancel_active
 UPDATE jobs
-SET state = 'cancelled', completed_at = :now, attempts_made = attempts_made + :attempt,
+SET state = 'cancelled', completed_at = :now, attempts_made = attempts_made + 1,
     lease_token = NULL, lease_expires_at = NULL
-WHERE id = :id AND lease_token = :token AND state = 'active'
+WHERE id = :id AND lease_token = :token AND state = 'active' AND lease_expires_at >= :now
 RETURNING *;
 
 -- name: cancel_waiting
@@ -120,10 +122,19 @@ UPDATE jobs SET cancel_requested = 1 WHERE id = :id AND state = 'active' RETURNI
 
 -- name: release_job
 UPDATE jobs SET state = 'pending', lease_token = NULL, lease_expires_at = NULL, worker_id = NULL
-WHERE id = :id AND lease_token = :token AND state = 'active';
+WHERE id = :id AND lease_token = :token AND state = 'active' AND lease_expires_at >= :now
+  AND cancel_requested = 0;
+
+-- name: held_cancel_requested
+SELECT 1 FROM jobs
+WHERE id = :id AND lease_token = :token AND state = 'active' AND lease_expires_at >= :now
+  AND cancel_requested = 1;
 
 -- name: expired_leases
 SELECT * FROM jobs WHERE state = 'active' AND lease_expires_at < :now;
+
+-- name: any_expired_lease
+SELECT 1 FROM jobs WHERE state = 'active' AND lease_expires_at < :now LIMIT 1;
 
 -- name: requeue_stalled
 UPDATE jobs
@@ -149,7 +160,7 @@ RETURNING *;
 UPDATE jobs
 SET state = 'pending', run_at = :now, attempts_made = 0, stalled_count = 0, result = NULL,
     failed_reason = NULL, stacktrace = NULL, progress = NULL, partial_results = '[]',
-    started_at = NULL, completed_at = NULL, cancel_requested = 0, charged = charged + :charge
+    started_at = NULL, completed_at = NULL, cancel_requested = 0, charged = cost
 WHERE id = :id AND state IN ('failed', 'cancelled')
 RETURNING *;
 
@@ -187,44 +198,47 @@ ON CONFLICT (queue, type, minute) DO UPDATE SET
 SELECT * FROM minute_stats WHERE minute >= :since AND (:queue IS NULL OR queue = :queue)
 ORDER BY minute, queue, type;
 
--- name: state_counts
-SELECT queue,
-       CASE WHEN state = 'delayed' AND run_at <= :now THEN 'pending' ELSE state END AS state,
-       COUNT(*) AS n
-FROM jobs GROUP BY 1, 2;
+-- name: count_in_state
+SELECT COUNT(*) FROM jobs WHERE queue = :queue AND state = :state;
+
+-- name: count_due
+SELECT COUNT(*) FROM jobs WHERE queue = :queue AND state = 'delayed' AND run_at <= :now;
 
 -- name: oldest_waiting
-SELECT queue, MIN(run_at) AS oldest FROM jobs WHERE state = 'pending' GROUP BY queue;
+SELECT MIN(run_at) FROM jobs WHERE queue = :queue AND state = 'pending';
+
+-- name: next_run_in_queue
+SELECT MIN(run_at) FROM jobs WHERE queue = :queue AND state = 'delayed';
 
 -- name: all_queues
-SELECT name, paused FROM queues;
+SELECT name, paused FROM queues ORDER BY name;
+
+-- name: add_queue
+INSERT OR IGNORE INTO queues (name) VALUES (:name);
 
 -- name: set_paused
 INSERT INTO queues (name, paused) VALUES (:name, :paused)
 ON CONFLICT (name) DO UPDATE SET paused = excluded.paused;
 
--- name: finished_before
-SELECT id FROM jobs WHERE queue = :queue AND state = :state AND completed_at < :before;
+-- name: delete_finished_before
+DELETE FROM jobs WHERE id IN (
+    SELECT id FROM jobs WHERE queue = :queue AND state = :state AND completed_at < :before
+    LIMIT :batch
+)
+RETURNING id;
 
--- name: finished_beyond_count
-SELECT id FROM jobs WHERE queue = :queue AND state IN ('completed', 'failed', 'cancelled')
-ORDER BY completed_at DESC LIMIT -1 OFFSET :keep;
-
--- name: expired_finished
-SELECT id FROM jobs WHERE queue = :queue AND state IN ('completed', 'failed', 'cancelled')
-  AND completed_at < :before;
-
--- name: job_queues
-SELECT DISTINCT queue FROM jobs;
-
--- name: delete_job
-DELETE FROM jobs WHERE id = :id;
+-- name: delete_beyond_count
+DELETE FROM jobs WHERE id IN (
+    SELECT id FROM jobs WHERE queue = :queue AND state IN ('completed', 'failed', 'cancelled')
+    ORDER BY completed_at DESC LIMIT :batch OFFSET :keep
+)
+RETURNING id;
 
 -- name: delete_tags
 DELETE FROM job_tags WHERE job_id = :id;
 
 -- name: waiting_in_queue
-SELECT id FROM jobs WHERE queue = :queue AND state IN ('pending', 'delayed');
+SELECT id FROM jobs WHERE queue = :queue AND state IN ('pending', 'delayed') LIMIT :batch;
 
 -- name: upsert_worker
 INSERT INTO workers (id, host, pid, queues, concurrency, running, started_at, heartbeat_at)
@@ -236,6 +250,9 @@ DELETE FROM workers WHERE id = :id;
 
 -- name: all_workers
 SELECT * FROM workers ORDER BY started_at;
+
+-- name: forget_workers
+DELETE FROM workers WHERE heartbeat_at < :before;
 
 -- name: get_account
 SELECT balance FROM accounts WHERE owner = :owner;

@@ -34,10 +34,12 @@ CREATE TABLE IF NOT EXISTS jobs (
 
 -- Claim order: highest priority (lowest number) first, FIFO within a priority.
 CREATE INDEX IF NOT EXISTS jobs_pending ON jobs (queue, priority, run_at) WHERE state = 'pending';
-CREATE INDEX IF NOT EXISTS jobs_delayed ON jobs (run_at) WHERE state = 'delayed';
-CREATE INDEX IF NOT EXISTS jobs_active ON jobs (queue, lease_expires_at) WHERE state = 'active';
-CREATE INDEX IF NOT EXISTS jobs_finished ON jobs (queue, completed_at)
-    WHERE state IN ('completed', 'failed', 'cancelled');
+CREATE INDEX IF NOT EXISTS jobs_delayed ON jobs (queue, run_at) WHERE state = 'delayed';
+CREATE INDEX IF NOT EXISTS jobs_due ON jobs (run_at) WHERE state = 'delayed';
+CREATE INDEX IF NOT EXISTS jobs_active ON jobs (queue) WHERE state = 'active';
+CREATE INDEX IF NOT EXISTS jobs_leases ON jobs (lease_expires_at) WHERE state = 'active';
+-- Counts per queue and state, cleaning and retention by state and age.
+CREATE INDEX IF NOT EXISTS jobs_queue_state ON jobs (queue, state, completed_at);
 CREATE INDEX IF NOT EXISTS jobs_owner ON jobs (owner, created_at);
 CREATE INDEX IF NOT EXISTS jobs_created ON jobs (created_at);
 CREATE UNIQUE INDEX IF NOT EXISTS jobs_idempotency ON jobs (owner, idempotency_key)

@@ -48,12 +48,15 @@ class SqliteStore(WorkerPath, Operations):
                 book.charge(conn, job.owner, job.id, job.cost, self.initial_credits, job.created_at)
             params = new_job_params(job)
             conn.execute(Q["insert_job"], params)
+            if job.queue not in self._known_queues:
+                conn.execute(Q["add_queue"], {"name": job.queue})
             for name, value in job.tags.items():
                 conn.execute(Q["insert_tag"], {"job_id": job.id, "name": name, "value": value})
             book.record_event(conn, EventKind.CREATED, params, job.created_at)
             return Enqueued(job_from_new(job), created=True)
 
         result: Enqueued = await self._write(tx)
+        self._known_queues.add(job.queue)
         return result
 
     # -- workers --------------------------------------------------------------------

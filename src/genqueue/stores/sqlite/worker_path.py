@@ -46,7 +46,10 @@ class WorkerPath(SqliteBase):
         ordered = [*limits[start:], *limits[:start]]
 
         def tx(conn: sqlite3.Connection) -> list[ClaimedJob]:
-            conn.execute(Q["promote_due"], {"now": now})
+            promoted = sum(
+                conn.execute(Q["promote_due"], {"queue": limit.queue, "now": now}).rowcount
+                for limit in limits
+            )
             paused = {r[0] for r in conn.execute(Q["paused_queues"])}
             claimed: list[ClaimedJob] = []
             for limit in ordered:
@@ -56,7 +59,7 @@ class WorkerPath(SqliteBase):
                     at = self._start_time(conn, limit, now)
                     wanted = self._allowed(conn, limit, count - len(claimed), at)
                     claimed += self._claim_from(conn, limit, wanted, worker_id, lease_seconds, at)
-            if not claimed:
+            if not claimed and not promoted:
                 raise Rollback([])
             return claimed
 
@@ -65,8 +68,9 @@ class WorkerPath(SqliteBase):
 
     @staticmethod
     def _has_work(conn: sqlite3.Connection, limits: Sequence[ClaimLimits], now: float) -> bool:
+        """Whether a claim could find anything: a pending or due job in a served, running queue."""
         return any(
-            conn.execute(Q["claimable"], {"queue": limit.queue, "now": now}).fetchone()[0]
+            conn.execute(Q["queue_has_work"], {"queue": limit.queue, "now": now}).fetchone()[0]
             for limit in limits
         )
 
@@ -149,7 +153,9 @@ class WorkerPath(SqliteBase):
         after a second without any, so an idle worker costs next to nothing.
         """
         deadline = time.monotonic() + max_wait
-        next_due = await self.db.read(lambda c: c.execute(Q["next_due"]).fetchone()[0])
+        next_due = await self.db.read(
+            lambda c: c.execute(Q["next_due"], {"now": time.time()}).fetchone()[0]
+        )
         for wake_at in (next_due, self._throttled_until):
             if wake_at is not None:
                 deadline = min(deadline, time.monotonic() + max(wake_at - time.time(), 0.0))
@@ -274,26 +280,7 @@ class WorkerPath(SqliteBase):
 
         def tx(conn: sqlite3.Connection) -> Job:
             if failure.retry_at is not None:
-                state = JobState.DELAYED if failure.retry_at > now else JobState.PENDING
-                row = conn.execute(
-                    Q["retry_job"], {**params, "state": state.value, "run_at": failure.retry_at}
-                ).fetchone()
-                if row is not None:
-                    book.record_event(
-                        conn,
-                        EventKind.RETRYING,
-                        row,
-                        now,
-                        {
-                            "reason": failure.reason,
-                            "retryAt": failure.retry_at,
-                            "attemptsMade": row["attempts_made"],
-                        },
-                    )
-                    return job_from_row(row)
-                if self._cancel_was_requested(conn, lease.job_id):
-                    return self._cancel_active(conn, lease, now)
-                raise LeaseLost(lease.job_id)
+                return self._retry(conn, failure, params, now)
             row = conn.execute(Q["fail_job"], params).fetchone()
             if row is None:
                 raise LeaseLost(lease.job_id)
@@ -306,12 +293,40 @@ class WorkerPath(SqliteBase):
         result: Job = await self._write(lambda conn: self._cancel_active(conn, lease, now))
         return result
 
+    def _retry(
+        self, conn: sqlite3.Connection, failure: Failure, params: dict[str, Any], now: float
+    ) -> Job:
+        """The next attempt waits for its backoff; a job whose cancel was asked for ends here."""
+        assert failure.retry_at is not None
+        state = JobState.DELAYED if failure.retry_at > now else JobState.PENDING
+        row = conn.execute(
+            Q["retry_job"], {**params, "state": state.value, "run_at": failure.retry_at}
+        ).fetchone()
+        if row is None:
+            if self._cancel_was_requested(conn, failure.lease.job_id):
+                return self._cancel_active(conn, failure.lease, now)
+            raise LeaseLost(failure.lease.job_id)
+        data = {
+            "reason": failure.reason,
+            "retryAt": failure.retry_at,
+            "attemptsMade": row["attempts_made"],
+        }
+        book.record_event(conn, EventKind.RETRYING, row, now, data)
+        return job_from_row(row)
+
     async def release(self, leases: Sequence[Lease], now: float) -> int:
+        """Hand jobs back to their queue at once; one whose cancel was asked for ends cancelled."""
+
         def tx(conn: sqlite3.Connection) -> int:
-            return sum(
-                conn.execute(Q["release_job"], {"id": lease.job_id, "token": lease.token}).rowcount
-                for lease in leases
-            )
+            handed = 0
+            for lease in leases:
+                params = {"id": lease.job_id, "token": lease.token, "now": now}
+                if conn.execute(Q["held_cancel_requested"], params).fetchone() is not None:
+                    self._cancel_active(conn, lease, now)
+                    handed += 1
+                else:
+                    handed += conn.execute(Q["release_job"], params).rowcount
+            return handed
 
         if not leases:
             return 0
@@ -332,7 +347,7 @@ class WorkerPath(SqliteBase):
             return recovered
 
         expired = await self.db.read(
-            lambda c: c.execute(Q["expired_leases"] + " LIMIT 1", {"now": now}).fetchone()
+            lambda c: c.execute(Q["any_expired_lease"], {"now": now}).fetchone()
         )
         if expired is None:
             return []
