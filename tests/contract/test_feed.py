@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from genqueue.engine.engine import Engine
 from genqueue.engine.events import EventKind
 from genqueue.engine.job import Progress
@@ -112,3 +114,25 @@ async def test_worker_registry(engine: Engine, clock: FakeClock) -> None:
     )
     await engine.store.unregister_worker("w1")
     assert await engine.store.workers() == []
+
+
+async def test_a_job_committed_after_an_empty_claim_wakes_the_waiting_worker(
+    open_store: StoreOpener, clock: FakeClock
+) -> None:
+    worker = engine_on(await open_store(), clock, 1)
+    producer = engine_on(await open_store(), clock, 2)
+    assert await worker.claim("w", ["q"], 1) == []
+    await producer.submit("alice", "t")
+    started = time.monotonic()
+    await worker.store.wait_for_work(2.0)
+    assert time.monotonic() - started < 0.5
+
+
+async def test_event_ids_never_repeat_after_a_trim(engine: Engine) -> None:
+    await engine.submit("alice", "t")
+    last = (await engine.events_after(None))[-1].id
+    await engine.store.trim_events(keep=0)
+    await engine.submit("alice", "t")
+    fresh = await engine.events_after(last)
+    assert fresh
+    assert all(int(e.id) > int(last) for e in fresh)

@@ -36,6 +36,7 @@ class SqliteBase:
         self._doorbell = Doorbell()
         self._rotation = itertools.count()
         self._throttled_until: float | None = None
+        self._version_seen: int | None = None
         self._known_queues: set[str] = set()
         """Queues this process has seen in the `queues` table, so enqueue names each once."""
 

@@ -65,8 +65,10 @@ CREATE TABLE IF NOT EXISTS rate_starts (
 );
 CREATE INDEX IF NOT EXISTS rate_starts_queue ON rate_starts (queue, at);
 
+-- Ids only grow: a new row takes MAX(id) + 1, and trimming always keeps the newest row,
+-- so no id is ever handed out twice (AUTOINCREMENT would cost a page write per event).
 CREATE TABLE IF NOT EXISTS events (
-    id     INTEGER PRIMARY KEY AUTOINCREMENT,
+    id     INTEGER PRIMARY KEY,
     kind   TEXT NOT NULL,
     job_id TEXT NOT NULL,
     queue  TEXT NOT NULL,

@@ -106,7 +106,7 @@ class SqliteStore(WorkerPath, Operations):
 
     async def trim_events(self, keep: int) -> int:
         result: int = await self.db.write(
-            lambda c: c.execute(Q["trim_events"], {"keep": keep}).rowcount
+            lambda c: c.execute(Q["trim_events"], {"keep": max(keep, 1)}).rowcount
         )
         return result
 

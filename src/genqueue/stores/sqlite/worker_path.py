@@ -40,15 +40,19 @@ class WorkerPath(SqliteBase):
     ) -> list[ClaimedJob]:
         if count <= 0 or not limits:
             return []
-        if not await self.db.read(lambda c: self._has_work(c, limits, now)):
+        # Noted before looking, so that a job committed after the look still wakes
+        # `wait_for_work` (which compares against this version).
+        self._version_seen = self.db.data_version()
+        busy = await self.db.read(lambda c: self._with_work(c, limits, now))
+        if not busy:
             return []
-        start = next(self._rotation) % len(limits)
-        ordered = [*limits[start:], *limits[:start]]
+        start = next(self._rotation) % len(busy)
+        ordered = [*busy[start:], *busy[:start]]
 
         def tx(conn: sqlite3.Connection) -> list[ClaimedJob]:
             promoted = sum(
                 conn.execute(Q["promote_due"], {"queue": limit.queue, "now": now}).rowcount
-                for limit in limits
+                for limit in busy
             )
             paused = {r[0] for r in conn.execute(Q["paused_queues"])}
             claimed: list[ClaimedJob] = []
@@ -67,12 +71,15 @@ class WorkerPath(SqliteBase):
         return result
 
     @staticmethod
-    def _has_work(conn: sqlite3.Connection, limits: Sequence[ClaimLimits], now: float) -> bool:
-        """Whether a claim could find anything: a pending or due job in a served, running queue."""
-        return any(
-            conn.execute(Q["queue_has_work"], {"queue": limit.queue, "now": now}).fetchone()[0]
+    def _with_work(
+        conn: sqlite3.Connection, limits: Sequence[ClaimLimits], now: float
+    ) -> list[ClaimLimits]:
+        """The served queues a claim could take from: running, with a pending or due job."""
+        return [
+            limit
             for limit in limits
-        )
+            if conn.execute(Q["queue_has_work"], {"queue": limit.queue, "now": now}).fetchone()[0]
+        ]
 
     @staticmethod
     def _start_time(conn: sqlite3.Connection, limit: ClaimLimits, now: float) -> float:
@@ -160,7 +167,8 @@ class WorkerPath(SqliteBase):
             if wake_at is not None:
                 deadline = min(deadline, time.monotonic() + max(wake_at - time.time(), 0.0))
         self._throttled_until = None
-        version = self.db.data_version()
+        version = self._version_seen if self._version_seen is not None else self.db.data_version()
+        self._version_seen = None
         while (remaining := deadline - time.monotonic()) > 0:
             if await self._doorbell.wait(min(self._poll_interval_now(), remaining)):
                 break
