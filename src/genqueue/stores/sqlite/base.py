@@ -14,6 +14,7 @@ from genqueue.stores.sqlite import bookkeeping as book
 from genqueue.stores.sqlite.database import Database
 from genqueue.stores.sqlite.doorbell import Doorbell
 from genqueue.stores.sqlite.rows import job_from_row
+from genqueue.stores.sqlite.wakeup import WakeChannel
 
 Q = book.Q
 
@@ -34,6 +35,7 @@ class SqliteBase:
         self.max_poll_interval = max(max_poll_interval, poll_interval)
         self._last_activity = time.monotonic()
         self._doorbell = Doorbell()
+        self._wake = WakeChannel(path)
         self._rotation = itertools.count()
         self._throttled_until: float | None = None
         self._version_seen: int | None = None
@@ -46,14 +48,17 @@ class SqliteBase:
         await self.db.open()
 
     async def close(self) -> None:
+        self._wake.close()
         self.db.close()
 
     async def ping(self) -> None:
         await self.db.read(lambda c: c.execute("SELECT 1").fetchone())
 
     async def _write(self, fn: Any) -> Any:
+        """A write that may free a slot or make work claimable: wake idle workers after it."""
         result = await self.db.write(fn)
         self._doorbell.ring()
+        self._wake.notify()
         return result
 
     def _end_failed(

@@ -155,10 +155,12 @@ class WorkerPath(SqliteBase):
     async def wait_for_work(self, max_wait: float) -> None:
         """Return when work may have arrived: a local write, another process's commit, a due job.
 
-        Other processes are noticed by polling `PRAGMA data_version` (a read of shared
-        memory): every `poll_interval` while work flows, slowing to `max_poll_interval`
-        after a second without any, so an idle worker costs next to nothing.
+        Other processes wake it through the file's wake channel at once. `PRAGMA
+        data_version` (a read of shared memory) is polled as well, for a wake-up that went
+        astray: every `max_poll_interval` with a channel, and without one every
+        `poll_interval` while work flows, slowing to `max_poll_interval` after a quiet second.
         """
+        self._wake.listen(self._doorbell.ring)
         deadline = time.monotonic() + max_wait
         next_due = await self.db.read(
             lambda c: c.execute(Q["next_due"], {"now": time.time()}).fetchone()[0]
@@ -179,6 +181,8 @@ class WorkerPath(SqliteBase):
         self._last_activity = time.monotonic()
 
     def _poll_interval_now(self) -> float:
+        if self._wake.listening:
+            return self.max_poll_interval  # wake-ups arrive by socket; the poll is a fallback
         idle = time.monotonic() - self._last_activity
         if idle < 1.0:
             return self.poll_interval
@@ -238,7 +242,7 @@ class WorkerPath(SqliteBase):
                     book.record_event(conn, EventKind.PROGRESS, row, now, data)
             return lost
 
-        result: set[str] = await self._write(tx)
+        result: set[str] = await self.db.write(tx)
         return result
 
     async def add_partial(self, lease: Lease, item: Any, now: float) -> None:
@@ -251,7 +255,7 @@ class WorkerPath(SqliteBase):
                 raise LeaseLost(lease.job_id)
             book.record_event(conn, EventKind.PARTIAL, row, now, {"item": item})
 
-        await self._write(tx)
+        await self.db.write(tx)
 
     async def complete(self, completions: Sequence[Completion], now: float) -> set[str]:
         def tx(conn: sqlite3.Connection) -> set[str]:
