@@ -213,7 +213,7 @@ class Genqueue:
         store = SqliteStore(":memory:")  # never opened: the defaults a sqlite:/// URL gets
         poll = f"{store.poll_interval * 1000:g}-{store.max_poll_interval * 1000:g}ms"
         self.settings = (
-            f"WAL sync={store.db.synchronous} (defaults), poll {poll}, "
+            f"WAL sync={store.db.synchronous} (defaults), wake socket + poll {poll}, "
             f"worker --concurrency {concurrency}"
         )
 

@@ -157,8 +157,9 @@ class WorkerPath(SqliteBase):
 
         Other processes wake it through the file's wake channel at once. `PRAGMA
         data_version` (a read of shared memory) is polled as well, for a wake-up that went
-        astray: every `max_poll_interval` with a channel, and without one every
-        `poll_interval` while work flows, slowing to `max_poll_interval` after a quiet second.
+        astray or a machine without Unix sockets: every `poll_interval` while work flows,
+        slowing to `max_poll_interval` after a quiet second. (Polling only when idle for
+        long also measured better: a worker that has slept for milliseconds wakes slower.)
         """
         self._wake.listen(self._doorbell.ring)
         deadline = time.monotonic() + max_wait
@@ -181,8 +182,6 @@ class WorkerPath(SqliteBase):
         self._last_activity = time.monotonic()
 
     def _poll_interval_now(self) -> float:
-        if self._wake.listening:
-            return self.max_poll_interval  # wake-ups arrive by socket; the poll is a fallback
         idle = time.monotonic() - self._last_activity
         if idle < 1.0:
             return self.poll_interval
