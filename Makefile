@@ -21,7 +21,7 @@ $(BENCH_STAMP): $(STAMP)
 
 run: .venv
 	$(BIN)/genqueue enqueue demo --data '{"steps": 5}' --count 3
-	exec $(BIN)/genqueue worker
+	exec $(BIN)/genqueue worker --log-level debug
 
 test: .venv
 	$(BIN)/pytest

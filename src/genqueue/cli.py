@@ -43,10 +43,13 @@ def worker(
         str | None, typer.Option(help="Comma-separated queues to serve (GENQUEUE_QUEUES); all.")
     ] = None,
     burst: Annotated[bool, typer.Option(help="Drain the queues, then exit.")] = False,
+    log_level: Annotated[
+        str, typer.Option(help="debug shows every job (GENQUEUE_LOG_LEVEL).")
+    ] = "",
 ) -> None:
     """Run a worker process: claim jobs and run their handlers until stopped (SIGTERM/SIGINT)."""
-    _logging()
     settings = Settings()
+    _logging(log_level or settings.log_level)
     served = [q.strip() for q in queues.split(",") if q.strip()] if queues else settings.queues
     asyncio.run(
         _run_worker(settings, apps or [], concurrency or settings.worker_concurrency, served, burst)
@@ -152,7 +155,9 @@ def _json_arg(text: str) -> Any:
         raise typer.BadParameter(f"not JSON: {exc}") from None
 
 
-def _logging() -> None:
+def _logging(level: str) -> None:
+    if level.upper() not in logging.getLevelNamesMapping():
+        raise typer.BadParameter(f"unknown log level {level!r}: use debug, info, warning or error")
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

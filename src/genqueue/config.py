@@ -58,6 +58,7 @@ class Settings(BaseSettings):
         default_factory=dict, validation_alias="GENQUEUE_COSTS"
     )
     lease_seconds: float = Field(default=30.0, gt=0, validation_alias="GENQUEUE_LEASE_SECONDS")
+    log_level: str = Field(default="info", validation_alias="GENQUEUE_LOG_LEVEL")
     shutdown_grace_seconds: float = Field(
         default=10.0, ge=0, validation_alias="GENQUEUE_SHUTDOWN_GRACE"
     )

@@ -200,6 +200,7 @@ class Worker:
         running = Running(claimed, context)
         self._running[running.id] = running
         running.task = asyncio.create_task(self._execute(running), name=f"job:{running.id}")
+        log.debug("job %s (%s) started, attempt %d", running.id, claimed.job.type, claimed.attempt)
 
     # -- running one job ---------------------------------------------------------------
 
@@ -365,6 +366,8 @@ class Worker:
             for running, _ in batch:
                 if running.id in rejected:
                     log.warning("job %s: result rejected, the lease had moved on", running.id)
+                else:
+                    log.debug("job %s (%s) completed", running.id, running.claimed.job.type)
                 self._finish(running)
 
     async def _heartbeat_loop(self) -> None:
