@@ -340,3 +340,15 @@ async def test_shutdown_releases_a_job_whose_handler_ignores_interruption(
     assert released.state is JobState.PENDING
     assert released.stalled_count == 0
     await asyncio.sleep(1.6)  # let the stubborn handler unwind before the store closes
+
+
+async def test_a_sync_handler_that_exits_fails_its_job_not_the_worker(
+    engine: Engine, registry: Registry
+) -> None:
+    @registry.job("quitter", attempts=1)
+    def quitter(ctx: SyncJobContext, data: Any) -> None:
+        raise SystemExit(3)
+
+    [done] = await run_to_end(engine, registry, "quitter")
+    assert done.state is JobState.FAILED
+    assert "SystemExit(3)" in (done.failed_reason or "")

@@ -264,8 +264,10 @@ class Worker:
                 self._threads_busy += 1
             try:
                 outcome: tuple[Any, BaseException | None] = (handler(*args), None)
-            except BaseException as exc:
+            except Exception as exc:
                 outcome = (None, exc)
+            except BaseException as exc:  # SystemExit in a handler fails its job, not the worker
+                outcome = (None, RuntimeError(f"sync handler raised {exc!r}"))
             finally:
                 with self._threads_lock:
                     self._threads_busy -= 1
