@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import socket
+import tempfile
 import time
 from pathlib import Path
+
+import pytest
 
 from genqueue.engine.catalog import Catalog
 from genqueue.engine.engine import Engine
@@ -55,3 +58,24 @@ async def test_sockets_of_dead_workers_are_swept_and_the_directory_goes(tmp_path
     await producer.close()
     await store.close()
     assert not directory.exists()
+
+
+async def test_without_a_socket_a_worker_polls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / ("x" * 120)))
+    path = str(tmp_path / "poll.db")
+    waiting, producer = SqliteStore(path), SqliteStore(path)
+    await waiting.setup()
+    await producer.setup()
+    try:
+        await waiting.wait_for_work(0.01)
+        assert not waiting._wake.listening
+        assert await Engine(waiting, catalog()).claim("w", ["q"], 1) == []  # as a worker does
+        await Engine(producer, catalog()).submit("alice", "t")
+        started = time.monotonic()
+        await waiting.wait_for_work(3.0)
+        assert time.monotonic() - started < 0.5
+    finally:
+        await waiting.close()
+        await producer.close()

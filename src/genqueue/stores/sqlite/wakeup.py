@@ -33,6 +33,7 @@ class WakeChannel:
         self._sender: socket.socket | None = None
         self._peers: list[str] = []
         self._peers_read_at = float("-inf")
+        self._unavailable = False
 
     @property
     def listening(self) -> bool:
@@ -42,6 +43,8 @@ class WakeChannel:
         """Start receiving wake-ups on the running loop; False where sockets cannot be had."""
         if self._listener is not None:
             return True
+        if self._unavailable:
+            return False
         address = str(self.directory / f"{os.getpid()}-{uuid.uuid4().hex[:8]}")
         try:
             self.directory.mkdir(mode=0o700, exist_ok=True)
@@ -49,7 +52,8 @@ class WakeChannel:
             listener.setblocking(False)
             listener.bind(address)
         except (OSError, AttributeError) as exc:
-            log.debug("no wake-up socket, polling only: %s", exc)
+            log.info("no wake-up socket, polling only: %s", exc)
+            self._unavailable = True
             return False
         asyncio.get_running_loop().add_reader(listener.fileno(), self._receive, on_wake)
         self._listener, self._address = listener, address
