@@ -9,7 +9,7 @@ from typing import Any
 
 from genqueue.engine.errors import InvalidTransition, JobNotFound
 from genqueue.engine.events import EventKind
-from genqueue.engine.job import Job, JobState
+from genqueue.engine.job import FINAL_STATES, Job, JobState
 from genqueue.engine.policy import Retention
 from genqueue.engine.store import (
     ListQuery,
@@ -29,7 +29,6 @@ Q = book.Q
 DELETE_BATCH = 500
 MAX_BATCHES = 200
 DEAD_WORKER_SECONDS = 24 * 3600.0
-FINAL = (JobState.COMPLETED, JobState.FAILED, JobState.CANCELLED)
 RETRYABLE = (JobState.FAILED.value, JobState.CANCELLED.value)
 
 
@@ -184,7 +183,7 @@ class Operations(SqliteBase):
         for queue in queues:
             policy = retention.get(queue, default)
             before = now - policy.max_age_seconds
-            removed += await self.clean(queue, FINAL, before)
+            removed += await self.clean(queue, sorted(FINAL_STATES), before)
             if policy.max_count is not None:
                 params = {"queue": queue, "keep": policy.max_count}
                 removed += await self._delete_in_batches("delete_beyond_count", params)

@@ -30,9 +30,6 @@ SELECT NOT EXISTS (SELECT 1 FROM queues WHERE name = :queue AND paused = 1)
 -- name: promote_due
 UPDATE jobs SET state = 'pending' WHERE queue = :queue AND state = 'delayed' AND run_at <= :now;
 
--- name: paused_queues
-SELECT name FROM queues WHERE paused = 1;
-
 -- name: count_active
 SELECT COUNT(*) FROM jobs WHERE queue = :queue AND state = 'active';
 

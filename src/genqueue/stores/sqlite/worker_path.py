@@ -54,15 +54,13 @@ class WorkerPath(SqliteBase):
                 conn.execute(Q["promote_due"], {"queue": limit.queue, "now": now}).rowcount
                 for limit in busy
             )
-            paused = {r[0] for r in conn.execute(Q["paused_queues"])}
             claimed: list[ClaimedJob] = []
-            for limit in ordered:
+            for limit in ordered:  # paused queues were left out by `_with_work`
                 if len(claimed) >= count:
                     break
-                if limit.queue not in paused:
-                    at = self._start_time(conn, limit, now)
-                    wanted = self._allowed(conn, limit, count - len(claimed), at)
-                    claimed += self._claim_from(conn, limit, wanted, worker_id, lease_seconds, at)
+                at = self._start_time(conn, limit, now)
+                wanted = self._allowed(conn, limit, count - len(claimed), at)
+                claimed += self._claim_from(conn, limit, wanted, worker_id, lease_seconds, at)
             if not claimed and not promoted:
                 raise Rollback([])
             return claimed
