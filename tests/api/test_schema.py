@@ -4,12 +4,8 @@ matches the documented status codes, content types and bodies."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -25,12 +21,9 @@ from schemathesis.checks import (
 )
 from schemathesis.schemas import BaseSchema
 
-from tests.conftest import FOREIGN_SETTINGS
-
-from .conftest import SECRET, free_socket, make_token
+from .conftest import SECRET, make_token, serve_process
 
 MAX_EXAMPLES = 25
-START_SECONDS = 30.0
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -39,58 +32,19 @@ CHECKS = [
 ]
 
 
-def _genqueue() -> list[str]:
-    script = Path(sys.executable).parent / "genqueue"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "genqueue.cli"]
-
-
 @pytest.fixture(scope="module")
 def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A `genqueue serve` subprocess on a free port, stopped (SIGTERM) afterwards."""
     folder = tmp_path_factory.mktemp("schema")
-    sock = free_socket()
-    port = sock.getsockname()[1]
-    sock.close()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(FOREIGN_SETTINGS)}
-    env.update(
-        GENQUEUE_STORE_URL=f"sqlite:///{folder / 'schema.db'}",
-        GENQUEUE_JWT_SECRET=SECRET,
-        GENQUEUE_WORKERS="2",
-        GENQUEUE_LOCAL_STEP_SECONDS="0.01",
-        GENQUEUE_SUBMIT_RATE="off",
-        GENQUEUE_API_RATE="off",
-        GENQUEUE_SHUTDOWN_GRACE="1",
-    )
-    log = (folder / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [*_genqueue(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(url, process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(15)
-        log.close()
-        assert b"Traceback" not in (folder / "serve.log").read_bytes()
-
-
-def _wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"genqueue serve exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/ready", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError("genqueue serve was not ready in time")
+    env = {
+        "GENQUEUE_STORE_URL": f"sqlite:///{folder / 'schema.db'}",
+        "GENQUEUE_JWT_SECRET": SECRET,
+        "GENQUEUE_WORKERS": "2",
+        "GENQUEUE_SUBMIT_RATE": "off",
+        "GENQUEUE_API_RATE": "off",
+    }
+    with serve_process(folder, env) as served:
+        yield served.url
+    assert b"Traceback" not in served.log_path.read_bytes()
 
 
 @pytest.fixture(scope="module")
