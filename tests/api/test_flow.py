@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
+from genqueue.api.routes import events
+
 from .conftest import Api, StartApi, eventually, read_sse
 
 
@@ -274,3 +278,20 @@ async def test_a_waiting_job_shows_its_position_and_wait(start_api: StartApi) ->
     job = await eventually(positioned)
     assert job["estimatedWaitSeconds"] >= 0
     assert (await api.job(ids[0]))["position"] == 0
+
+
+async def test_an_idle_stream_sends_heartbeats(
+    start_api: StartApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(events, "HEARTBEAT_SECONDS", 0.05)
+    api = await start_api(embedded_workers=0)
+    job_id = (await api.submit(data={"steps": 1})).json()["data"]["jobId"]
+    heartbeats = 0
+    async with api.client.stream(
+        "GET", f"/api/v1/jobs/{job_id}/events", headers=api.auth()
+    ) as stream:
+        async for line in stream.aiter_lines():
+            heartbeats += line == ": heartbeat"
+            if heartbeats == 2:
+                break
+    assert heartbeats == 2

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from genqueue.api.auth import AuthError
 from genqueue.api.envelope import error_body
 from genqueue.api.state import ApiState
+from genqueue.engine.errors import StoreUnavailable
 
 API_PREFIX = "/api/"
 SUBMIT_PATH = "/api/v1/jobs"
@@ -73,7 +74,12 @@ class GuardMiddleware:
         submit = scope["method"] == "POST" and scope["path"].rstrip("/") == SUBMIT_PATH
         limiter = self.state.submit_limiter if submit else self.state.api_limiter
         if limiter is not None:
-            retry = await limiter.hit(principal.user_id)
+            try:
+                retry = await limiter.hit(principal.user_id)
+            except StoreUnavailable:
+                message = "The job store is unavailable, try again"
+                await _send_error(send, 503, message, headers=[(b"retry-after", b"1")])
+                return
             if retry > 0:
                 seconds = str(max(1, math.ceil(retry))).encode()
                 message = "Too many submissions" if submit else "Too many requests"
