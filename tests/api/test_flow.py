@@ -295,3 +295,12 @@ async def test_an_idle_stream_sends_heartbeats(
             if heartbeats == 2:
                 break
     assert heartbeats == 2
+
+
+async def test_a_last_event_id_the_store_never_made_is_422(api: Api) -> None:
+    job_id = (await api.submit(data={"steps": 1})).json()["data"]["jobId"]
+    response = await api.client.get(
+        f"/api/v1/jobs/{job_id}/events", headers={**api.auth(), "Last-Event-ID": "bogus"}
+    )
+    assert response.status_code == 422
+    assert response.json()["success"] is False

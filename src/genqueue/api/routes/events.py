@@ -62,6 +62,8 @@ async def job_events(
     ] = None,
 ) -> StreamingResponse:
     before = await visible_job(state.engine, user, jobId)
+    if last_event_id:
+        await state.engine.events_after(last_event_id, 1)  # a bad id answers 422 here
     subscription = await state.events.subscribe(job_id=jobId)
     stream = _stream(state.engine, subscription, before, last_event_id)
     return StreamingResponse(stream, media_type="text/event-stream", headers=SSE_HEADERS)
