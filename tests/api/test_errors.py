@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 
 import pytest
@@ -204,3 +205,17 @@ async def test_a_bug_answers_a_generic_500_without_details(start_api: StartApi) 
     assert response.status_code == 500
     _envelope(response.json(), 500)
     assert "secret internals" not in response.text
+
+
+async def test_text_that_is_not_unicode_never_breaks_an_answer(api: Api) -> None:
+    lone = "\ud800"
+    headers = {**api.auth(), "Content-Type": "application/json"}
+    for body in (
+        {"type": "demo", "data": {"steps": lone}},
+        {"type": "demo", "tags": {"name": lone}},
+        {"type": lone},
+    ):
+        content = json.dumps(body).encode()  # ASCII JSON, the surrogate as an escape
+        response = await api.client.post("/api/v1/jobs", content=content, headers=headers)
+        assert response.status_code == 422
+        _envelope(response.json(), 422)

@@ -8,7 +8,6 @@ ends after the job's final event.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -16,6 +15,7 @@ from fastapi import APIRouter, Header
 from starlette.responses import StreamingResponse
 
 from genqueue.api.deps import State, User, visible_job
+from genqueue.api.envelope import dumps
 from genqueue.api.errors import error_responses
 from genqueue.api.routes.jobs import JobId
 from genqueue.api.views import job_view
@@ -31,8 +31,7 @@ SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
 def sse(event_id: str, kind: str, data: dict[str, Any]) -> bytes:
-    payload = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    return f"id: {event_id}\nevent: {kind}\ndata: {payload}\n\n".encode()
+    return b"id: %s\nevent: %s\ndata: %s\n\n" % (event_id.encode(), kind.encode(), dumps(data))
 
 
 def event_message(event: Event) -> bytes:
