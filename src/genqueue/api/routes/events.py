@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Request
 from starlette.responses import StreamingResponse
 
-from genqueue.api.deps import State, User, visible_job
+from genqueue.api.deps import caller, visible_job
 from genqueue.api.envelope import dumps
 from genqueue.api.errors import error_responses
 from genqueue.api.routes.jobs import JobId
@@ -54,12 +54,12 @@ def event_message(event: Event) -> bytes:
 )
 async def job_events(
     jobId: JobId,
-    state: State,
-    user: User,
+    request: Request,
     last_event_id: Annotated[
         str | None, Header(alias="Last-Event-ID", max_length=100, description="Resume after it.")
     ] = None,
 ) -> StreamingResponse:
+    state, user = caller(request)
     before = await visible_job(state.engine, user, jobId)
     if last_event_id:
         await state.engine.events_after(last_event_id, 1)  # a bad id answers 422 here
