@@ -304,3 +304,19 @@ async def test_a_last_event_id_the_store_never_made_is_422(api: Api) -> None:
     )
     assert response.status_code == 422
     assert response.json()["success"] is False
+
+
+async def test_a_replay_goes_past_a_final_event_when_the_job_was_retried(
+    start_api: StartApi,
+) -> None:
+    api = await start_api(embedded_workers=0)
+    job_id = (await api.submit(data={"steps": 1}, delaySeconds=3600)).json()["data"]["jobId"]
+    assert (await api.client.delete(f"/api/v1/jobs/{job_id}", headers=api.auth())).is_success
+    retried = await api.client.post(f"/api/v1/jobs/{job_id}/retry", headers=api.auth())
+    assert retried.status_code == 200
+    assert (await api.client.delete(f"/api/v1/jobs/{job_id}", headers=api.auth())).is_success
+    async with api.client.stream(
+        "GET", f"/api/v1/jobs/{job_id}/events", headers={**api.auth(), "Last-Event-ID": "0"}
+    ) as stream:
+        events = await read_sse(stream)
+    assert [e.event for e in events] == ["created", "cancelled", "retrying", "cancelled"]

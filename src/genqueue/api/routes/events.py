@@ -82,15 +82,14 @@ async def _messages(
     engine: Engine, subscription: Subscription, before: Job, last_event_id: str | None
 ) -> AsyncIterator[bytes]:
     """`before` was read before subscribing: if it had ended then, its final event lies
-    before the subscription's start, so a replay that does not meet it means the client
-    has it already."""
+    before the subscription's start, so the replay up to that start holds it (or the
+    client has it already) and the stream ends there. A replay does not stop at an earlier
+    final event: a job that was retried by hand goes on after it."""
     if last_event_id:
         if last_event_id != subscription.start_id:
             replay = subscription.hub.replay(before.id, last_event_id, subscription.start_id)
             async for event in replay:
                 yield event_message(event)
-                if event.kind.is_final:
-                    return
         if before.state.is_final:
             return
     else:
