@@ -111,7 +111,8 @@ async def eventually(check: Callable[[], Awaitable[T | None]]) -> T:
 
 @pytest.fixture(params=STORE_KINDS)
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The store under test, one fresh store per test."""
+    """The store under test, one fresh store per test: a kind in STORE_KINDS needs a branch
+    here (Redis: a base URL from tests/redis_support with a fresh `?prefix=`)."""
     kind = request.param
     if kind == "sqlite":
         return f"sqlite:///{tmp_path / 'api.db'}"
