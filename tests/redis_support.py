@@ -48,22 +48,26 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(work_dir: Path, *extra: str) -> tuple[subprocess.Popen[bytes], int]:
-    """A `redis-server` on a free loopback port, without persistence unless `extra` asks."""
+def start_server(
+    work_dir: Path, *extra: str, port: int | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
+    """A `redis-server` on a loopback port (a free one unless given), without persistence
+    unless `extra` asks for it (`"--appendonly", "yes"`)."""
     binary = shutil.which("redis-server")
     if binary is None:
         unavailable("nothing answers on 127.0.0.1:6379 and redis-server is not installed")
-    port = free_port()
+    port = port or free_port()
     work_dir.mkdir(parents=True, exist_ok=True)
     command = [str(binary), "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
     command += ["--appendonly", "no", "--dir", str(work_dir), *extra]
-    log = (work_dir / f"redis-{port}.log").open("wb")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    log = work_dir / f"redis-{port}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + START_SECONDS
     while not answers(f"redis://127.0.0.1:{port}/0"):
         if process.poll() is not None or time.monotonic() > deadline:
             stop_server(process)
-            unavailable(f"redis-server on port {port} did not start (see {log.name})")
+            unavailable(f"redis-server on port {port} did not start (see {log})")
         time.sleep(0.02)
     return process, port
 
