@@ -14,7 +14,7 @@ from genqueue.engine.errors import (
 )
 from genqueue.engine.job import Job
 from genqueue.stores.redis.codec import job_from_flat, num
-from genqueue.stores.redis.connection import Target, at_edge, connect, parse_url
+from genqueue.stores.redis.connection import Target, at_edge, close, connect, parse_url
 from genqueue.stores.redis.keys import Keys
 from genqueue.stores.redis.scripts import Code, Scripts
 
@@ -51,8 +51,8 @@ class RedisBase:
         await self._scripts.load_all(self.redis)
 
     async def close(self) -> None:
-        await self.redis.aclose()
-        await self._blocking.aclose()
+        await close(self.redis)
+        await close(self._blocking)
 
     @at_edge
     async def ping(self) -> None:
