@@ -105,6 +105,7 @@ class Worker:
     def stop(self) -> None:
         """Stop claiming; running jobs get the grace period, then go back to the queue."""
         self._stopping.set()
+        self._slot_freed.set()  # a claim loop waiting for a slot looks at `_stopping` again
 
     async def run(self) -> None:
         await self._retrying(self._register)
@@ -168,8 +169,10 @@ class Worker:
         while not self._stopping.is_set():
             free = self._free_slots()
             if free <= 0:
+                # Waited on directly (not with `_first`), so the claim starts in the same
+                # turn of the loop as the completion write: a store can send both at once.
                 self._slot_freed.clear()
-                await _first(self._slot_freed.wait(), self._stopping.wait())
+                await self._slot_freed.wait()
                 continue
             try:
                 claimed = await self.engine.claim(self.id, self.queues, free)
