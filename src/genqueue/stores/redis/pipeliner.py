@@ -29,22 +29,28 @@ class Pipeliner:
     def __init__(self, client: Any, scripts: Scripts) -> None:
         self._client = client
         self._scripts = scripts
-        self._waiting: list[_Call] = []
+        self._joining: list[_Call] | None = None
+        """Calls waiting for the first call of this turn, which sends them all."""
         self._sending: set[asyncio.Task[None]] = set()
 
     async def run(self, name: str, key: str, args: list[Any]) -> Any:
         loop = asyncio.get_running_loop()
         call = _Call(name, key, args, loop.create_future())
-        self._waiting.append(call)
-        if len(self._waiting) == 1:
-            loop.call_soon(self._send_waiting)
-        return await call.reply
-
-    def _send_waiting(self) -> None:
-        calls, self._waiting = self._waiting, []
-        task = asyncio.ensure_future(self._send(calls))
+        if self._joining is not None:
+            self._joining.append(call)
+            return await call.reply
+        self._joining = []
+        try:
+            await asyncio.sleep(0)  # one turn of the loop, for other calls to join
+        finally:
+            joined, self._joining = self._joining, None
+        if not joined:
+            return await self._scripts.run(self._client, name, key, args)
+        # Sent from a task of its own, so that cancelling this caller fails no other call.
+        task = asyncio.ensure_future(self._send([call, *joined]))
         self._sending.add(task)
         task.add_done_callback(self._sending.discard)
+        return await call.reply
 
     async def _send(self, calls: list[_Call]) -> None:
         if len(calls) == 1:
