@@ -171,3 +171,28 @@ async def test_an_enqueue_sent_twice_makes_one_job_and_one_charge(
         assert (await store.list_jobs(ListQuery(owner="alice"))).total == 1
     finally:
         await store.close()
+
+
+async def test_a_delayed_job_from_another_process_starts_on_time(
+    redis_url: str, redis_prefix: str
+) -> None:
+    url = store_url(redis_url, redis_prefix)
+    worker_store, producer_store = RedisStore(url), RedisStore(url)
+    await worker_store.setup()
+    await producer_store.setup()
+    worker, producer = (
+        engine_on(worker_store, time.time, 1),
+        engine_on(producer_store, time.time, 2),
+    )
+    try:
+        assert await worker.claim("w", ["q"], 1) == []
+        job = (await producer.submit("alice", "t", delay_seconds=0.3)).job
+        deadline = time.monotonic() + 5.0
+        while not (claimed := await worker.claim("w", ["q"], 1)):
+            assert time.monotonic() < deadline
+            await worker_store.wait_for_work(5.0)
+        assert claimed[0].job.id == job.id
+        assert time.time() - job.run_at < 0.2
+    finally:
+        await worker_store.close()
+        await producer_store.close()

@@ -80,6 +80,15 @@ local function wake(queue)
   end
 end
 
+-- A new delayed job: wake one idle worker, whose claim learns the new due time and sleeps
+-- until then (the claim drops the token again, as the queue has nothing pending).
+local function nudge(queue)
+  local list = qkey(queue, 'wake')
+  if redis.call('LLEN', list) == 0 then
+    redis.call('RPUSH', list, '1')
+  end
+end
+
 local function next_order()
   return redis.call('INCR', P .. 'seq')
 end
