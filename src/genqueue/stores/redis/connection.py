@@ -16,7 +16,7 @@ from typing import Any, ParamSpec, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from redis import exceptions as rx
-from redis.asyncio import BlockingConnectionPool, Redis, RedisCluster
+from redis.asyncio import Redis, RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
@@ -25,8 +25,9 @@ from genqueue.engine.errors import StoreUnavailable
 SCHEMES = ("redis", "rediss", "redis+cluster", "rediss+cluster")
 RETRIES = 6
 """Backoff 20 ms doubling to 1 s: about 2.5 s of retries before a call gives up."""
-MAX_CONNECTIONS = 64
-"""Per client; more calls at once wait for a free connection (up to the socket timeout)."""
+MAX_CONNECTIONS = 1000
+"""Per client; beyond it a call fails (StoreUnavailable). Calls made together share a
+pipeline (see pipeliner.py), so a process seldom needs more than a few."""
 
 UNAVAILABLE: tuple[type[BaseException], ...] = (
     rx.ConnectionError,
@@ -94,14 +95,9 @@ def connect(target: Target, *, blocking: bool = False) -> Redis | RedisCluster:
         return RedisCluster.from_url(target.url, **options)
     options["health_check_interval"] = 15
     options["retry_on_error"] = [rx.ConnectionError, rx.TimeoutError, rx.BusyLoadingError]
-    pool = BlockingConnectionPool.from_url(
-        target.url, max_connections=MAX_CONNECTIONS, timeout=5.0, **options
-    )
-    return Redis(connection_pool=pool)
+    options["max_connections"] = MAX_CONNECTIONS
+    return Redis.from_url(target.url, **options)
 
 
 async def close(client: Redis | RedisCluster) -> None:
-    """Close a client and its connections (a pool handed to a client is not closed with it)."""
     await client.aclose()
-    if isinstance(client, Redis):
-        await client.connection_pool.disconnect()
