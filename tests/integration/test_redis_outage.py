@@ -48,12 +48,13 @@ async def test_a_worker_survives_redis_going_away_and_coming_back(tmp_path: Path
     starts: list[str] = []
     registry = tick_registry(starts)
     store = RedisStore(f"redis://127.0.0.1:{port}/0", prefix=new_prefix())
-    await store.setup()
     engine = Engine(store, registry.catalog, EngineConfig(lease_seconds=OUTAGE_SECONDS * 3))
     options = WorkerOptions(stall_check_seconds=0.2, idle_wait_seconds=0.2)
     worker = Worker(engine, registry, concurrency=5, options=options)
-    running = asyncio.create_task(worker.run())
+    running: asyncio.Task[None] | None = None
     try:
+        await store.setup()
+        running = asyncio.create_task(worker.run())
         ids = [(await engine.submit("alice", "tick")).job.id for _ in range(JOBS)]
 
         async def some_done() -> bool:
@@ -73,9 +74,10 @@ async def test_a_worker_survives_redis_going_away_and_coming_back(tmp_path: Path
 
         await _until(all_completed, "every job to complete after the restart")
         assert not running.done()
-        assert sorted(set(starts)) == sorted(ids)
+        assert sorted(starts) == sorted(ids), "every job ran, and ran once"
     finally:
         worker.stop()
-        await asyncio.wait_for(running, DEADLINE_SECONDS)
+        if running is not None:
+            await asyncio.wait_for(running, DEADLINE_SECONDS)
         await store.close()
         stop_server(process)

@@ -89,9 +89,9 @@ async def test_a_restarted_server_is_reconnected_and_its_scripts_reloaded(tmp_pa
     process, port = start_server(tmp_path / "first")
     url = f"redis://127.0.0.1:{port}/0"
     store = RedisStore(url, prefix=new_prefix())
-    await store.setup()
     engine = engine_on(store, FakeClock())
     try:
+        await store.setup()
         await engine.submit("alice", "t")
         stop_server(process)
         with pytest.raises(StoreUnavailable):
