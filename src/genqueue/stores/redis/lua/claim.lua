@@ -92,9 +92,10 @@ for i, q in ipairs(served) do
   names[i] = q[1]
 end
 local paused = redis.call('HMGET', P .. 'queues', unpack(names))
+local ready = redis.call('HMGET', P .. 'ready', unpack(names))
 for i, q in ipairs(served) do
   local queue, cap, rate_max, rate_per = q[1], q[2], q[3], q[4]
-  if paused[i] ~= '1' then
+  if ready[i] and paused[i] ~= '1' then
     promote_due(queue)
     local pending = qkey(queue, 'pending')
     local blocked = redis.call('ZCARD', pending) == 0
@@ -106,7 +107,12 @@ for i, q in ipairs(served) do
         blocked = true
       end
     end
-    if blocked or redis.call('ZCARD', pending) == 0 then
+    if redis.call('ZCARD', pending) == 0 then
+      redis.call('DEL', qkey(queue, 'wake'))
+      if redis.call('ZCARD', qkey(queue, 'delayed')) == 0 then
+        redis.call('HDEL', P .. 'ready', queue)
+      end
+    elseif blocked then
       redis.call('DEL', qkey(queue, 'wake'))
     else
       wake(queue)
