@@ -25,10 +25,12 @@ from fastapi import FastAPI
 from genqueue.api import create_app
 from genqueue.config import Settings
 from tests.conftest import FOREIGN_SETTINGS
+from tests.redis_support import delete_prefix, new_prefix
+from tests.redis_support import store_url as redis_store_url
 
 T = TypeVar("T")
 
-STORE_KINDS = ["sqlite"]
+STORE_KINDS = ["sqlite", "redis"]
 SECRET = "test-secret-that-is-long-enough-for-hs256"
 STEP_SECONDS = "0.02"
 DEADLINE_SECONDS = 15.0
@@ -110,13 +112,18 @@ async def eventually(check: Callable[[], Awaitable[T | None]]) -> T:
 
 
 @pytest.fixture(params=STORE_KINDS)
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The store under test, one fresh store per test: a kind in STORE_KINDS needs a branch
-    here (Redis: a base URL from tests/redis_support with a fresh `?prefix=`)."""
-    kind = request.param
-    if kind == "sqlite":
-        return f"sqlite:///{tmp_path / 'api.db'}"
-    raise ValueError(f"no store fixture for {kind!r}")
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The store under test, one fresh store per test: a SQLite file, or a fresh prefix on
+    the test Redis (its keys deleted afterwards)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'api.db'}"
+        return
+    base = request.getfixturevalue("redis_url")
+    prefix = new_prefix()
+    try:
+        yield redis_store_url(base, prefix)
+    finally:
+        delete_prefix(base, prefix)
 
 
 def free_socket() -> socket.socket:

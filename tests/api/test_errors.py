@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
+
+from tests.redis_support import start_server, stop_server
 
 from .conftest import Api, StartApi
 
@@ -182,9 +185,16 @@ async def test_cors_follows_cors_origins(start_api: StartApi) -> None:
     assert unauthorized.headers["access-control-allow-origin"] == "https://app.test"
 
 
-async def test_an_unreachable_store_is_503(start_api: StartApi) -> None:
-    api = await start_api(embedded_workers=0)
-    api.app.state.api.engine.store.db.close()
+async def test_an_unreachable_store_is_503(
+    start_api: StartApi, store_url: str, tmp_path: Path
+) -> None:
+    if store_url.startswith("sqlite"):
+        api = await start_api(embedded_workers=0)
+        api.app.state.api.engine.store.db.close()
+    else:
+        server, port = start_server(tmp_path / "private-redis")
+        api = await start_api(embedded_workers=0, store_url=f"redis://127.0.0.1:{port}/0")
+        stop_server(server)
     ready = await api.client.get("/ready")
     assert ready.status_code == 503
     _envelope(ready.json(), 503)

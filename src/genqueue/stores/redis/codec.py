@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
+from genqueue.engine.errors import InvalidJobRequest
 from genqueue.engine.events import Event, EventKind
 from genqueue.engine.job import Job, JobState, Progress
 from genqueue.engine.store import LedgerEntry, LedgerKind, MinuteStats, NewJob, WorkerInfo
@@ -119,7 +120,14 @@ def event_id(stream_id: str) -> str:
     return stream_id.partition("-")[2]
 
 
+MAX_EVENT_ID_DIGITS = 19
+"""Stream sequence numbers are 64-bit; 19 digits always fit."""
+
+
 def stream_id(event: str) -> str:
+    """The stream entry of an event id; an id this store cannot have made is a client's error."""
+    if not (event.isascii() and event.isdigit() and len(event) <= MAX_EVENT_ID_DIGITS):
+        raise InvalidJobRequest(f"not an event id of this store: {event[:40]!r}")
     return f"0-{int(event)}"
 
 
