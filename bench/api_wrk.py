@@ -1,0 +1,106 @@
+"""Running wrk for `api_load.py`: one cell = a warm-up run whose figures are dropped, then the
+measured run, with the CPU the server and wrk itself used meanwhile (so a reader can see
+that the load generator was not the bottleneck)."""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCRIPT = Path(__file__).resolve().parent / "wrk" / "jobs.lua"
+REQUEST_TIMEOUT = "30s"  # long enough that a slow answer at 1,000 connections is latency
+MARKER = "WRKJSON "
+
+
+@dataclass(frozen=True)
+class Load:
+    """What one wrk run sends: `mode` submit or status, `data_file` its tokens or pairs."""
+
+    mode: str
+    data_file: Path
+    job_type: str
+    connections: int
+    threads: int
+
+
+@dataclass(frozen=True)
+class Cell:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    requests: int
+    server_cpu_percent: float
+    wrk_cpu_percent: float
+
+
+def wrk_argv(port: int, load: Load, seconds: float) -> list[str]:
+    args = [load.mode, str(load.data_file)]
+    if load.mode == "submit":
+        args.append(load.job_type)
+    return [
+        "wrk",
+        f"--threads={load.threads}",
+        f"--connections={load.connections}",
+        f"--duration={max(1, round(seconds))}s",
+        f"--timeout={REQUEST_TIMEOUT}",
+        f"--script={SCRIPT}",
+        f"http://127.0.0.1:{port}",
+        "--",
+        *args,
+    ]
+
+
+def run_wrk(port: int, load: Load, seconds: float) -> dict[str, Any]:
+    done = subprocess.run(
+        wrk_argv(port, load, seconds),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=seconds + 120,
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith(MARKER):
+            figures: dict[str, Any] = json.loads(line[len(MARKER) :])
+            return figures
+    raise RuntimeError(f"wrk exited {done.returncode}: {done.stderr.strip() or done.stdout}")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(
+    port: int, load: Load, warmup: float, seconds: float, server_cpu: Callable[[], float]
+) -> Cell:
+    if warmup > 0:
+        run_wrk(port, load, warmup)
+    cpu_before, wrk_before, wall_before = server_cpu(), _children_cpu(), time.monotonic()
+    figures = run_wrk(port, load, seconds)
+    wall = time.monotonic() - wall_before
+    errors = sum(
+        figures[key]
+        for key in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts")
+    )
+    return Cell(
+        requests_per_second=figures["requests"] / (figures["duration_us"] / 1e6),
+        p50_ms=figures["p50_us"] / 1000,
+        p99_ms=figures["p99_us"] / 1000,
+        errors=errors,
+        requests=figures["requests"],
+        server_cpu_percent=100 * (server_cpu() - cpu_before) / wall,
+        wrk_cpu_percent=100 * (_children_cpu() - wrk_before) / wall,
+    )
+
+
+def median_cell(cells: Sequence[Cell]) -> Cell:
+    """The trial with the median throughput (its own latencies with it, not mixed)."""
+    ordered = sorted(cells, key=lambda cell: cell.requests_per_second)
+    return ordered[(len(ordered) - 1) // 2]
