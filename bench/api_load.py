@@ -12,8 +12,9 @@ Cells, per system and per `--connections` value (default 64 and 1,000):
              submitted just before), answered 200
 Each cell is a `--warmup` run whose figures are dropped, then a `--seconds` run: requests/s
 over wrk's own clock, p50 and p99 latency (wrk's, per request, in ms), the requests that
-failed (socket errors, timeouts or a status of 400 and over), and the CPU the server process
-and wrk used over the measured run.
+failed (socket errors, timeouts or a status of 400 and over), the connections still
+waiting in the server's accept queue half-way through (clients with no answer at all), and
+the CPU the server process and wrk used over the measured run.
 
 Systems, each served alone by one uvicorn process on loopback, started afresh per trial:
     genqueue, SQLite     `genqueue serve`, GENQUEUE_WORKERS=0 (API only), a fresh file
@@ -251,7 +252,7 @@ def table(
 ) -> str:
     head = (
         f"{'system':<34} {'route':<7} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'errors':>7} {'server CPU':>10} {'wrk CPU':>8}"
+        f"{'errors':>7} {'unaccepted':>10} {'server CPU':>10} {'wrk CPU':>8}"
     )
     lines = [head, "-" * len(head)]
     for system in listed:
@@ -266,7 +267,8 @@ def table(
                 lines.append(
                     f"{system.name:<34} {route:<7} {conns:>5} {cell.requests_per_second:>9,.0f} "
                     f"{cell.p50_ms:>8.1f} {cell.p99_ms:>8.1f} {cell.errors:>7} "
-                    f"{cell.server_cpu_percent:>9.0f}% {cell.wrk_cpu_percent:>7.0f}%"
+                    f"{cell.unaccepted:>10} {cell.server_cpu_percent:>9.0f}% "
+                    f"{cell.wrk_cpu_percent:>7.0f}%"
                 )
     return "\n".join(lines)
 

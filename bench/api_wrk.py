@@ -35,7 +35,10 @@ class Cell:
     p50_ms: float
     p99_ms: float
     errors: int
+    unaccepted: int
     requests: int
+    mean_ms: float
+    max_ms: float
     server_cpu_percent: float
     wrk_cpu_percent: float
 
@@ -58,18 +61,34 @@ def wrk_argv(port: int, load: Load, seconds: float) -> list[str]:
 
 
 def run_wrk(port: int, load: Load, seconds: float) -> dict[str, Any]:
-    done = subprocess.run(
-        wrk_argv(port, load, seconds),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=seconds + 120,
-    )
-    for line in done.stdout.splitlines():
+    """wrk's figures, plus `unaccepted`: the connections waiting in the server's accept queue
+    half-way through the run (clients that got no answer at all, not even slow ones)."""
+    with subprocess.Popen(
+        wrk_argv(port, load, seconds), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as proc:
+        try:
+            stdout, stderr = proc.communicate(timeout=seconds / 2)
+        except subprocess.TimeoutExpired:
+            unaccepted = accept_queue(port)
+            stdout, stderr = proc.communicate(timeout=seconds + 120)
+        else:
+            unaccepted = 0
+    for line in stdout.splitlines():
         if line.startswith(MARKER):
             figures: dict[str, Any] = json.loads(line[len(MARKER) :])
+            figures["unaccepted"] = unaccepted
             return figures
-    raise RuntimeError(f"wrk exited {done.returncode}: {done.stderr.strip() or done.stdout}")
+    raise RuntimeError(f"wrk exited {proc.returncode}: {stderr.strip() or stdout}")
+
+
+def accept_queue(port: int) -> int:
+    """Connections the kernel completed but the server has not accepted yet (Recv-Q of the
+    listening socket, as `ss` shows it)."""
+    listing = subprocess.run(
+        ["ss", "-Hltn", f"sport = :{port}"], capture_output=True, text=True, check=False
+    )
+    fields = listing.stdout.split()
+    return int(fields[1]) if len(fields) > 1 and fields[1].isdigit() else 0
 
 
 def _children_cpu() -> float:
@@ -94,7 +113,10 @@ def measure(
         p50_ms=figures["p50_us"] / 1000,
         p99_ms=figures["p99_us"] / 1000,
         errors=errors,
+        unaccepted=figures["unaccepted"],
         requests=figures["requests"],
+        mean_ms=figures["mean_us"] / 1000,
+        max_ms=figures["max_us"] / 1000,
         server_cpu_percent=100 * (server_cpu() - cpu_before) / wall,
         wrk_cpu_percent=100 * (_children_cpu() - wrk_before) / wall,
     )
