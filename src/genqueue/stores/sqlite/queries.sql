@@ -290,3 +290,9 @@ DELETE FROM durations WHERE rowid IN (
 
 -- name: duration_groups
 SELECT DISTINCT queue, type FROM durations;
+
+-- name: count_hit
+INSERT INTO throttles (key, slot, hits) VALUES (:key, :slot, 1)
+ON CONFLICT (key) DO UPDATE
+SET hits = CASE WHEN slot = excluded.slot THEN hits + 1 ELSE 1 END, slot = excluded.slot
+RETURNING hits;

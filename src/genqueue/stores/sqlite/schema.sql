@@ -125,3 +125,10 @@ CREATE TABLE IF NOT EXISTS durations (
 );
 CREATE INDEX IF NOT EXISTS durations_type ON durations (queue, type, at);
 CREATE INDEX IF NOT EXISTS durations_queue ON durations (queue, at);
+
+-- Per-key hit counts of the current fixed window (API rate limits shared by all processes).
+CREATE TABLE IF NOT EXISTS throttles (
+    key    TEXT PRIMARY KEY,
+    slot   INTEGER NOT NULL,
+    hits   INTEGER NOT NULL
+) WITHOUT ROWID;

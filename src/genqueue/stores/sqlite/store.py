@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from typing import Any
 
@@ -27,6 +28,8 @@ from genqueue.stores.sqlite.rows import (
 from genqueue.stores.sqlite.worker_path import WorkerPath
 
 Q = book.Q
+MIN_RETRY_SECONDS = 0.001
+"""A refused hit right at a window's end still waits a moment: a retry is always > 0."""
 
 
 class SqliteStore(WorkerPath, Operations):
@@ -92,6 +95,16 @@ class SqliteStore(WorkerPath, Operations):
         )
         rows = await self.db.read(lambda c: c.execute(Q[name], params).fetchall())
         return [ledger_from_row(r) for r in rows]
+
+    # -- rate limits ----------------------------------------------------------------
+
+    async def throttle(self, key: str, limit: int, window_seconds: float, now: float) -> float:
+        slot = math.floor(now / window_seconds)
+        params = {"key": key, "slot": slot}
+        hits: int = await self.db.write(lambda c: c.execute(Q["count_hit"], params).fetchone()[0])
+        if hits <= limit:
+            return 0.0
+        return max((slot + 1) * window_seconds - now, MIN_RETRY_SECONDS)
 
     # -- the event feed -------------------------------------------------------------
 
