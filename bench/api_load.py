@@ -45,7 +45,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -55,8 +55,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # `python bench/x.py` puts bench/, not the checkout, on the path
 
 from bench.api_http import ProbeError, probe, seed_jobs, user_tokens  # noqa: E402
+from bench.api_profile import recording  # noqa: E402
 from bench.api_servers import (  # noqa: E402
     REDIS_URL,
+    Server,
     ServerSpec,
     Unavailable,
     delete_redis_keys,
@@ -64,7 +66,7 @@ from bench.api_servers import (  # noqa: E402
     redis_prefix,
     running,
 )
-from bench.api_wrk import Cell, Load, measure, median_cell  # noqa: E402
+from bench.api_wrk import Cell, Load, measure, median_cell, run_wrk  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "api_load.json"
 BIN = Path(sys.executable).parent
@@ -165,6 +167,7 @@ class Plan:
     tokens_file: Path
     tokens: Sequence[str]
     workdir: Path
+    profile_dir: Path | None
 
 
 def run_system(system: System, plan: Plan, trial: int) -> dict[str, Cell]:
@@ -181,18 +184,25 @@ def run_system(system: System, plan: Plan, trial: int) -> dict[str, Cell]:
             raise Unavailable(f"probe failed: {exc}") from exc
         for conns in plan.connections:
             load = Load("submit", plan.tokens_file, JOB_TYPE, conns, plan.threads)
-            cells[f"submit@{conns}"] = _cell(system, server.port, load, plan, server.cpu_seconds)
+            cells[f"submit@{conns}"] = _cell(system, server, load, plan, trial)
         pairs = seed_jobs(server.port, plan.tokens, JOB_TYPE)
         pairs_file = plan.workdir / f"pairs-{system.key}-{trial}.txt"
         pairs_file.write_text("".join(f"{token} {job_id}\n" for token, job_id in pairs))
         for conns in plan.connections:
             load = Load("status", pairs_file, JOB_TYPE, conns, plan.threads)
-            cells[f"status@{conns}"] = _cell(system, server.port, load, plan, server.cpu_seconds)
+            cells[f"status@{conns}"] = _cell(system, server, load, plan, trial)
     return cells
 
 
-def _cell(system: System, port: int, load: Load, plan: Plan, cpu: Callable[[], float]) -> Cell:
-    cell = measure(port, load, plan.warmup, plan.seconds, cpu)
+def _cell(system: System, server: Server, load: Load, plan: Plan, trial: int) -> Cell:
+    if plan.warmup > 0:
+        run_wrk(server.port, load, plan.warmup)
+    spy: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+    if plan.profile_dir is not None:
+        name = f"{system.key}-{load.mode}-{load.connections}-{trial}.txt"
+        spy = recording(server.process.pid, plan.profile_dir / name, plan.seconds)
+    with spy:
+        cell = measure(server.port, load, plan.seconds, server.cpu_seconds)
     _progress(
         f"  {system.name:<34} {load.mode:<6} @{load.connections:<5} "
         f"{cell.requests_per_second:9,.0f} req/s  p50 {cell.p50_ms:7.1f} ms  "
@@ -336,7 +346,7 @@ def write_results(
         "unavailable": unavailable,
         "summary": summary,
     }
-    RESULTS.write_text(json.dumps(document, indent=2) + "\n")
+    RESULTS.write_text(json.dumps(document, indent=2, default=str) + "\n")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -351,6 +361,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--workers", type=int, default=5, help="embedded workers of the extra row (0: no row)"
     )
     parser.add_argument("--only", nargs="+", help="system keys to run (fastapi, starlette, ...)")
+    parser.add_argument(
+        "--profile", type=Path, help="record py-spy (100 Hz) of each cell's server into this folder"
+    )
     return parser.parse_args(argv)
 
 
@@ -364,8 +377,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         tokens = user_tokens(SECRET, args.users)
         tokens_file = workdir / "tokens.txt"
         tokens_file.write_text("".join(f"{token}\n" for token in tokens))
+        if args.profile is not None:
+            args.profile.mkdir(parents=True, exist_ok=True)
         plan = Plan(
-            args.connections, args.seconds, args.warmup, args.threads, tokens_file, tokens, workdir
+            args.connections,
+            args.seconds,
+            args.warmup,
+            args.threads,
+            tokens_file,
+            tokens,
+            workdir,
+            args.profile,
         )
         trials, unavailable = run_all(listed, plan, args.repeats)
     figures = medians(trials)

@@ -1,6 +1,5 @@
-"""Running wrk for `api_load.py`: one cell = a warm-up run whose figures are dropped, then the
-measured run, with the CPU the server and wrk itself used meanwhile (so a reader can see
-that the load generator was not the bottleneck)."""
+"""Running wrk for `api_load.py`: one measured run, with the CPU the server and wrk itself
+used meanwhile (so a reader can see that the load generator was not the bottleneck)."""
 
 from __future__ import annotations
 
@@ -96,11 +95,7 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(
-    port: int, load: Load, warmup: float, seconds: float, server_cpu: Callable[[], float]
-) -> Cell:
-    if warmup > 0:
-        run_wrk(port, load, warmup)
+def measure(port: int, load: Load, seconds: float, server_cpu: Callable[[], float]) -> Cell:
     cpu_before, wrk_before, wall_before = server_cpu(), _children_cpu(), time.monotonic()
     figures = run_wrk(port, load, seconds)
     wall = time.monotonic() - wall_before
