@@ -10,24 +10,28 @@ Cells, per system and per `--connections` value (default 64 and 1,000):
     submit   POST /api/v1/jobs {"type": "demo", "data": {"steps": 1}} answered 202
     status   GET /api/v1/jobs/{jobId}, each user reading its own job (one job per user,
              submitted just before), answered 200
-Each cell is a `--warmup` run whose figures are dropped, then a `--seconds` run: requests/s
-over wrk's own clock, p50 and p99 latency (wrk's, per request, in ms), the requests that
-failed (socket errors, timeouts or a status of 400 and over), the connections still
+Each trial of a cell is a `--warmup` run whose figures are dropped, then a `--seconds` run:
+requests/s over wrk's own clock, p50 and p99 latency (wrk's, per request, in ms), the
+requests that failed (socket errors, timeouts or a status of 400 and over), the connections still
 waiting in the server's accept queue half-way through (clients with no answer at all), and
 the CPU the server process and wrk used over the measured run.
 
-Systems, each served alone by one uvicorn process on loopback, started afresh per trial:
+Systems, each one uvicorn process on loopback with a fresh store:
     genqueue, SQLite     `genqueue serve`, GENQUEUE_WORKERS=0 (API only), a fresh file
     genqueue, Redis      the same on 127.0.0.1:6379 under a fresh key prefix (deleted
                          afterwards); "unavailable" when this build has no Redis store
-    genqueue, SQLite, N workers   as the first with embedded workers on (what `serve`
-                         does by default), so the jobs run while the API answers
     bare FastAPI         bench/bare_fastapi.py: the same two routes, pydantic body, canned
                          answer of the same shape, no queue behind (the reference)
     bare Starlette       bench/bare_starlette.py: the same without FastAPI
+    genqueue, SQLite, N workers   as the first with embedded workers on (what `serve`
+                         does by default), so the jobs run while the API answers
+The first four are served side by side, each idle while another is measured, and take turns
+within every cell (the order rotating each of `--repeats` trials; each figure is the median
+trial), so that a noisy machine hits them alike; the workers row runs alone afterwards.
 The bare servers get the loop and HTTP implementation genqueue's uvicorn picks, one worker
 and no access log. Per-user limits are set out of reach (GENQUEUE_SUBMIT_RATE and
-GENQUEUE_API_RATE) and credits plenty, so every request does its whole work.
+GENQUEUE_API_RATE) but still counted, and credits are plenty, so every request does its
+whole work.
 
 Prints one table, writes bench/results/api_load.json, and ends with
 `ratio to bare FastAPI: submit X.XX, status Y.YY`: genqueue on SQLite over bare FastAPI at
@@ -66,7 +70,7 @@ from bench.api_servers import (  # noqa: E402
     redis_prefix,
     running,
 )
-from bench.api_wrk import Cell, Load, measure, median_cell, run_wrk  # noqa: E402
+from bench.api_wrk import Cell, Load, drain, measure, median_cell, run_wrk  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "api_load.json"
 BIN = Path(sys.executable).parent
@@ -170,32 +174,56 @@ class Plan:
     profile_dir: Path | None
 
 
-def run_system(system: System, plan: Plan, trial: int) -> dict[str, Cell]:
-    """Every cell of one system in one trial: submissions first, then reads of seeded jobs."""
-    cells: dict[str, Cell] = {}
-    log_path = plan.workdir / f"{system.key}-{trial}.log"
-    with (
-        store_url(system, plan.workdir) as url,
-        running(server_spec(system, url), log_path) as server,
-    ):
+Trials = dict[str, dict[str, list[Cell]]]
+
+
+def start_servers(
+    listed: Sequence[System], plan: Plan, stack: contextlib.ExitStack, unavailable: dict[str, str]
+) -> dict[System, Server]:
+    """Start and probe each system's server (fresh store each); the stack stops them all.
+    A system that cannot be measured is recorded in `unavailable` and left out."""
+    servers: dict[System, Server] = {}
+    for system in listed:
         try:
+            url = stack.enter_context(store_url(system, plan.workdir))
+            spec = server_spec(system, url)
+            server = stack.enter_context(running(spec, plan.workdir / f"{system.key}.log"))
             probe(server.port, plan.tokens[0], JOB_TYPE)
-        except (ProbeError, OSError) as exc:
-            raise Unavailable(f"probe failed: {exc}") from exc
+        except (Unavailable, ProbeError, OSError) as exc:
+            unavailable[system.key] = str(exc)
+            _progress(f"  {system.name}: unavailable: {exc}")
+            continue
+        servers[system] = server
+    return servers
+
+
+def run_cells(servers: dict[System, Server], plan: Plan, repeats: int, trials: Trials) -> None:
+    """Submissions first, then reads of one seeded job per user. Within each cell the servers
+    take turns, the order rotating each trial, so machine noise hits them alike."""
+    listed = list(servers)
+    for route in ROUTES:
+        data_files = {system: plan.tokens_file for system in listed}
+        if route == "status":
+            data_files = {system: _seed(system, servers[system], plan) for system in listed}
         for conns in plan.connections:
-            load = Load("submit", plan.tokens_file, JOB_TYPE, conns, plan.threads)
-            cells[f"submit@{conns}"] = _cell(system, server, load, plan, trial)
-        pairs = seed_jobs(server.port, plan.tokens, JOB_TYPE)
-        pairs_file = plan.workdir / f"pairs-{system.key}-{trial}.txt"
-        pairs_file.write_text("".join(f"{token} {job_id}\n" for token, job_id in pairs))
-        for conns in plan.connections:
-            load = Load("status", pairs_file, JOB_TYPE, conns, plan.threads)
-            cells[f"status@{conns}"] = _cell(system, server, load, plan, trial)
-    return cells
+            for trial in range(repeats):
+                shift = trial % len(listed)
+                for system in [*listed[shift:], *listed[:shift]]:
+                    load = Load(route, data_files[system], JOB_TYPE, conns, plan.threads)
+                    cell = _cell(system, servers[system], load, plan, trial)
+                    trials[system.key].setdefault(f"{route}@{conns}", []).append(cell)
+
+
+def _seed(system: System, server: Server, plan: Plan) -> Path:
+    pairs = seed_jobs(server.port, plan.tokens, JOB_TYPE)
+    pairs_file = plan.workdir / f"pairs-{system.key}.txt"
+    pairs_file.write_text("".join(f"{token} {job_id}\n" for token, job_id in pairs))
+    return pairs_file
 
 
 def _cell(system: System, server: Server, load: Load, plan: Plan, trial: int) -> Cell:
     if plan.warmup > 0:
+        drain(server.port)
         run_wrk(server.port, load, plan.warmup)
     spy: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
     if plan.profile_dir is not None:
@@ -215,41 +243,42 @@ def _progress(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def run_all(
-    listed: Sequence[System], plan: Plan, repeats: int
-) -> tuple[dict[str, dict[str, list[Cell]]], dict[str, str]]:
-    """Trials take turns across the systems (the order rotating each round), so machine noise
-    hits them alike; a system that cannot be measured is recorded once and skipped."""
-    trials: dict[str, dict[str, list[Cell]]] = {system.key: {} for system in listed}
+def run_all(listed: Sequence[System], plan: Plan, repeats: int) -> tuple[Trials, dict[str, str]]:
+    """The API-only servers run side by side (idle while another is measured); a row with
+    embedded workers runs alone afterwards, as its workers keep the machine busy."""
+    trials: Trials = {system.key: {} for system in listed}
     unavailable: dict[str, str] = {}
-    for trial in range(repeats):
-        shift = trial % len(listed)
-        for system in [*listed[shift:], *listed[:shift]]:
-            if system.key in unavailable:
-                continue
-            _progress(f"trial {trial + 1}/{repeats}: {system.name}")
-            try:
-                cells = run_system(system, plan, trial)
-            except Unavailable as exc:
-                unavailable[system.key] = str(exc)
-                _progress(f"  {system.name}: unavailable: {exc}")
-                continue
-            for key, cell in cells.items():
-                trials[system.key].setdefault(key, []).append(cell)
+    groups = [[s for s in listed if s.workers == 0], *([s] for s in listed if s.workers > 0)]
+    for group in filter(None, groups):
+        with contextlib.ExitStack() as stack:
+            _progress(f"serving: {', '.join(system.name for system in group)}")
+            servers = start_servers(group, plan, stack, unavailable)
+            if servers:
+                run_cells(servers, plan, repeats, trials)
     return trials, unavailable
 
 
-def medians(trials: dict[str, dict[str, list[Cell]]]) -> dict[str, dict[str, Cell]]:
+def medians(trials: Trials) -> dict[str, dict[str, Cell]]:
     return {
         system: {key: median_cell(cells) for key, cells in by_cell.items()}
         for system, by_cell in trials.items()
     }
 
 
-def ratio(figures: dict[str, dict[str, Cell]], system: str, route: str, conns: int) -> float | None:
+def ratio(
+    figures: dict[str, dict[str, Cell]], system: str, route: str, conns: int, *, cpu: bool = False
+) -> float | None:
+    """Throughput over bare FastAPI's; with `cpu`, bare FastAPI's server CPU per request over
+    ours (what the throughput ratio would be if both had a core to themselves)."""
     ours = figures.get(system, {}).get(f"{route}@{conns}")
     base = figures.get("fastapi", {}).get(f"{route}@{conns}")
-    if ours is None or base is None or base.requests_per_second == 0:
+    if ours is None or base is None:
+        return None
+    if cpu:
+        if ours.server_cpu_ms_per_request == 0:
+            return None
+        return base.server_cpu_ms_per_request / ours.server_cpu_ms_per_request
+    if base.requests_per_second == 0:
         return None
     return ours.requests_per_second / base.requests_per_second
 
@@ -262,7 +291,7 @@ def table(
 ) -> str:
     head = (
         f"{'system':<34} {'route':<7} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'errors':>7} {'unaccepted':>10} {'server CPU':>10} {'wrk CPU':>8}"
+        f"{'errors':>7} {'unaccepted':>10} {'server CPU':>10} {'CPU ms/req':>10} {'wrk CPU':>8}"
     )
     lines = [head, "-" * len(head)]
     for system in listed:
@@ -278,7 +307,7 @@ def table(
                     f"{system.name:<34} {route:<7} {conns:>5} {cell.requests_per_second:>9,.0f} "
                     f"{cell.p50_ms:>8.1f} {cell.p99_ms:>8.1f} {cell.errors:>7} "
                     f"{cell.unaccepted:>10} {cell.server_cpu_percent:>9.0f}% "
-                    f"{cell.wrk_cpu_percent:>7.0f}%"
+                    f"{cell.server_cpu_ms_per_request:>10.3f} {cell.wrk_cpu_percent:>7.0f}%"
                 )
     return "\n".join(lines)
 
@@ -293,10 +322,13 @@ def ratio_lines(figures: dict[str, dict[str, Cell]], connections: Sequence[int])
         for conns in connections:
             submit = ratio(figures, system, "submit", conns)
             status = ratio(figures, system, "status", conns)
+            cpu_submit = ratio(figures, system, "submit", conns, cpu=True)
+            cpu_status = ratio(figures, system, "status", conns, cpu=True)
             lines.append(
                 f"genqueue {label} / bare FastAPI at {conns} connections: "
                 f"submit {_fmt(submit)} (target {TARGETS['submit']}), "
-                f"status {_fmt(status)} (target {TARGETS['status']})"
+                f"status {_fmt(status)} (target {TARGETS['status']}); "
+                f"by CPU per request: submit {_fmt(cpu_submit)}, status {_fmt(cpu_status)}"
             )
     top = max(connections)
     lines.append(
@@ -329,7 +361,7 @@ def machine() -> dict[str, Any]:
 
 def write_results(
     args: argparse.Namespace,
-    trials: dict[str, dict[str, list[Cell]]],
+    trials: Trials,
     figures: dict[str, dict[str, Cell]],
     unavailable: dict[str, str],
     summary: list[str],
@@ -352,9 +384,9 @@ def write_results(
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--connections", type=int, nargs="+", default=[64, 1000])
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured run per cell")
-    parser.add_argument("--warmup", type=float, default=2.0, help="dropped run before each cell")
-    parser.add_argument("--repeats", type=int, default=1, help="trials per cell; median kept")
+    parser.add_argument("--seconds", type=float, default=5.0, help="measured run per trial")
+    parser.add_argument("--warmup", type=float, default=2.0, help="dropped run before each trial")
+    parser.add_argument("--repeats", type=int, default=3, help="trials per cell; median kept")
     parser.add_argument("--users", type=int, default=1000, help="distinct users (tokens)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument(

@@ -15,6 +15,8 @@ from typing import Any
 SCRIPT = Path(__file__).resolve().parent / "wrk" / "jobs.lua"
 REQUEST_TIMEOUT = "30s"  # long enough that a slow answer at 1,000 connections is latency
 MARKER = "WRKJSON "
+DRAIN_TIMEOUT = 60.0
+DRAIN_POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Cell:
     max_ms: float
     server_cpu_percent: float
     wrk_cpu_percent: float
+    server_cpu_ms_per_request: float
 
 
 def wrk_argv(port: int, load: Load, seconds: float) -> list[str]:
@@ -90,15 +93,25 @@ def accept_queue(port: int) -> int:
     return int(fields[1]) if len(fields) > 1 and fields[1].isdigit() else 0
 
 
+def drain(port: int, timeout: float = DRAIN_TIMEOUT) -> None:
+    """Wait until the server has accepted every connection a finished wrk run left queued
+    (closed ones too), so that no run starts behind the last one's leftovers."""
+    deadline = time.monotonic() + timeout
+    while accept_queue(port) > 0 and time.monotonic() < deadline:
+        time.sleep(DRAIN_POLL_SECONDS)
+
+
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
 
 def measure(port: int, load: Load, seconds: float, server_cpu: Callable[[], float]) -> Cell:
+    drain(port)
     cpu_before, wrk_before, wall_before = server_cpu(), _children_cpu(), time.monotonic()
     figures = run_wrk(port, load, seconds)
     wall = time.monotonic() - wall_before
+    cpu = server_cpu() - cpu_before
     errors = sum(
         figures[key]
         for key in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts")
@@ -112,8 +125,9 @@ def measure(port: int, load: Load, seconds: float, server_cpu: Callable[[], floa
         requests=figures["requests"],
         mean_ms=figures["mean_us"] / 1000,
         max_ms=figures["max_us"] / 1000,
-        server_cpu_percent=100 * (server_cpu() - cpu_before) / wall,
+        server_cpu_percent=100 * cpu / wall,
         wrk_cpu_percent=100 * (_children_cpu() - wrk_before) / wall,
+        server_cpu_ms_per_request=1000 * cpu / max(figures["requests"], 1),
     )
 
 
