@@ -25,10 +25,12 @@ def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def hs256_token(secret: str, sub: str, lifetime_seconds: float) -> str:
-    """A compact JWS as genqueue checks it: HS256, `sub` and `exp`."""
+def hs256_token(secret: str, sub: str, lifetime_seconds: float, *, admin: bool = False) -> str:
+    """A compact JWS as genqueue checks it: HS256, `sub` and `exp` (and `role: admin`)."""
     header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
-    claims = {"sub": sub, "exp": int(time.time() + lifetime_seconds)}
+    claims: dict[str, Any] = {"sub": sub, "exp": int(time.time() + lifetime_seconds)}
+    if admin:
+        claims["role"] = "admin"
     payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
     signing_input = f"{header}.{payload}".encode()
     signature = hmac.new(secret.encode(), signing_input, hashlib.sha256).digest()
@@ -107,3 +109,19 @@ def seed_jobs(port: int, tokens: Sequence[str], job_type: str) -> list[tuple[str
     finally:
         for conn in opened:
             conn.close()
+
+
+def pending_jobs(port: int, admin_token: str) -> int | None:
+    """Jobs waiting in every queue, from `GET /api/v1/queues`; None where there is no such
+    route (the bare references)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT)
+    try:
+        answer = call(conn, "GET", "/api/v1/queues", admin_token)
+    finally:
+        conn.close()
+    if answer.status != 200:
+        return None
+    try:
+        return sum(int(queue["counts"]["pending"]) for queue in answer.body["data"])
+    except (KeyError, TypeError, ValueError):
+        return None

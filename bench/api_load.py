@@ -58,7 +58,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # `python bench/x.py` puts bench/, not the checkout, on the path
 
-from bench.api_http import ProbeError, probe, seed_jobs, user_tokens  # noqa: E402
+from bench.api_http import (  # noqa: E402
+    ProbeError,
+    hs256_token,
+    pending_jobs,
+    probe,
+    seed_jobs,
+    user_tokens,
+)
 from bench.api_profile import recording  # noqa: E402
 from bench.api_servers import (  # noqa: E402
     REDIS_URL,
@@ -170,11 +177,13 @@ class Plan:
     threads: int
     tokens_file: Path
     tokens: Sequence[str]
+    admin_token: str
     workdir: Path
     profile_dir: Path | None
 
 
 Trials = dict[str, dict[str, list[Cell]]]
+Backlog = dict[str, int | None]
 
 
 def start_servers(
@@ -197,14 +206,20 @@ def start_servers(
     return servers
 
 
-def run_cells(servers: dict[System, Server], plan: Plan, repeats: int, trials: Trials) -> None:
+def run_cells(
+    servers: dict[System, Server], plan: Plan, repeats: int, trials: Trials, backlog: Backlog
+) -> None:
     """Submissions first, then reads of one seeded job per user. Within each cell the servers
-    take turns, the order rotating each trial, so machine noise hits them alike."""
+    take turns, the order rotating each trial, so machine noise hits them alike. `backlog`
+    gets the jobs each genqueue holds pending when its reads start (a job's position costs
+    more the more jobs wait ahead of it)."""
     listed = list(servers)
     for route in ROUTES:
         data_files = {system: plan.tokens_file for system in listed}
         if route == "status":
             data_files = {system: _seed(system, servers[system], plan) for system in listed}
+            for system in listed:
+                backlog[system.key] = pending_jobs(servers[system].port, plan.admin_token)
         for conns in plan.connections:
             for trial in range(repeats):
                 shift = trial % len(listed)
@@ -248,14 +263,15 @@ def run_all(listed: Sequence[System], plan: Plan, repeats: int) -> tuple[Trials,
     embedded workers runs alone afterwards, as its workers keep the machine busy."""
     trials: Trials = {system.key: {} for system in listed}
     unavailable: dict[str, str] = {}
+    backlog: Backlog = {}
     groups = [[s for s in listed if s.workers == 0], *([s] for s in listed if s.workers > 0)]
     for group in filter(None, groups):
         with contextlib.ExitStack() as stack:
             _progress(f"serving: {', '.join(system.name for system in group)}")
             servers = start_servers(group, plan, stack, unavailable)
             if servers:
-                run_cells(servers, plan, repeats, trials)
-    return trials, unavailable
+                run_cells(servers, plan, repeats, trials, backlog)
+    return trials, unavailable, backlog
 
 
 def medians(trials: Trials) -> dict[str, dict[str, Cell]]:
@@ -364,6 +380,7 @@ def write_results(
     trials: Trials,
     figures: dict[str, dict[str, Cell]],
     unavailable: dict[str, str],
+    backlog: Backlog,
     summary: list[str],
 ) -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -376,6 +393,7 @@ def write_results(
             for s, by in trials.items()
         },
         "unavailable": unavailable,
+        "pending_during_status_reads": backlog,
         "summary": summary,
     }
     RESULTS.write_text(json.dumps(document, indent=2, default=str) + "\n")
@@ -418,15 +436,20 @@ def main(argv: Sequence[str] | None = None) -> None:
             args.threads,
             tokens_file,
             tokens,
+            hs256_token(SECRET, "bench-admin", 6 * 3600, admin=True),
             workdir,
             args.profile,
         )
-        trials, unavailable = run_all(listed, plan, args.repeats)
+        trials, unavailable, backlog = run_all(listed, plan, args.repeats)
     figures = medians(trials)
     summary = ratio_lines(figures, args.connections)
     print(table(listed, figures, unavailable, args.connections))
+    names = {system.key: system.name for system in listed}
+    waiting = [f"{names[key]} {count:,}" for key, count in backlog.items() if count is not None]
+    if waiting:
+        print(f"jobs pending while the status reads ran: {'; '.join(waiting)}")
     print()
-    write_results(args, trials, figures, unavailable, summary)
+    write_results(args, trials, figures, unavailable, backlog, summary)
     print("\n".join(summary))
 
 
