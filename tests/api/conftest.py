@@ -4,10 +4,14 @@ test's event loop, and httpx talks to it. Every store kind in STORE_KINDS runs t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
 import socket
+import subprocess
+import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,6 +23,7 @@ import uvicorn
 
 from genqueue.api import create_app
 from genqueue.config import Settings
+from tests.conftest import FOREIGN_SETTINGS
 
 T = TypeVar("T")
 
@@ -200,3 +205,61 @@ async def read_sse(response: httpx.Response) -> list[SseEvent]:
         name, _, value = line.partition(":")
         current[name] = value.removeprefix(" ")
     return events
+
+
+@dataclass
+class Served:
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+
+@contextlib.contextmanager
+def serve_process(folder: Path, env: dict[str, str]) -> Iterator[Served]:
+    """`genqueue serve` as a subprocess on a free port, ready; stopped with SIGTERM after."""
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(FOREIGN_SETTINGS)}
+    full_env.update(
+        {
+            "GENQUEUE_LOCAL_STEP_SECONDS": STEP_SECONDS,
+            "GENQUEUE_SHUTDOWN_GRACE": "1",
+            "PYTHONUNBUFFERED": "1",
+            **env,
+        }
+    )
+    log_path = folder / "serve.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [*_genqueue(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=full_env,
+            cwd=folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        served = Served(f"http://127.0.0.1:{port}", process, log_path)
+        try:
+            _wait_ready(served)
+            yield served
+        finally:
+            process.terminate()
+            process.wait(15)
+
+
+def _genqueue() -> list[str]:
+    script = Path(sys.executable).parent / "genqueue"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "genqueue.cli"]
+
+
+def _wait_ready(served: Served) -> None:
+    deadline = time.monotonic() + 30.0
+    while time.monotonic() < deadline:
+        if served.process.poll() is not None:
+            log = served.log_path.read_text()
+            raise AssertionError(f"genqueue serve exited with {served.process.returncode}: {log}")
+        with contextlib.suppress(httpx.TransportError):
+            if httpx.get(f"{served.url}/ready", timeout=1.0).status_code == 200:
+                return
+        time.sleep(0.05)
+    raise AssertionError("genqueue serve was not ready within 30 s")

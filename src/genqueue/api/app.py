@@ -70,7 +70,7 @@ def create_app(
     install_error_handlers(app)
     app.include_router(health.router)
     for router in (jobs.router, events.router, admin.router):
-        app.include_router(router, responses=error_responses(401, 422, 429, 503))
+        app.include_router(router, responses=error_responses(400, 401, 413, 422, 429, 503))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(GuardMiddleware, state=state)
     if settings.cors_origins:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import jwt
 
 from genqueue.config import Settings
+
+if TYPE_CHECKING:
+    import httpx
 
 LEEWAY_SECONDS = 10.0
 JWKS_TTL_SECONDS = 300.0
@@ -56,6 +58,8 @@ class JwksKeys:
             raise AuthError("unknown signing key") from None
 
     async def _refresh(self, *, force: bool) -> None:
+        import httpx  # only JWKS setups need it; it costs half a second of startup
+
         async with self._lock:
             if not force and time.monotonic() - self._fetched_at < JWKS_REFRESH_MIN_SECONDS:
                 return

@@ -17,12 +17,14 @@ from genqueue.engine.job import Job
 bearer = HTTPBearer(auto_error=False, description="A JWT with `sub` and `exp`.")
 
 
-def api_state(request: Request) -> ApiState:
+# Dependencies are `async def`: FastAPI runs plain `def` ones in a thread pool, which costs
+# more than the whole status read.
+async def api_state(request: Request) -> ApiState:
     state: ApiState = request.app.state.api
     return state
 
 
-def current_user(
+async def current_user(
     request: Request,
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
@@ -33,7 +35,7 @@ def current_user(
     return principal
 
 
-def admin_user(user: Annotated[Principal, Depends(current_user)]) -> Principal:
+async def admin_user(user: Annotated[Principal, Depends(current_user)]) -> Principal:
     if not user.admin:
         raise HTTPException(403, "this route needs an admin token (role: admin)")
     return user

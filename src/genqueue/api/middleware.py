@@ -19,6 +19,7 @@ from genqueue.api.state import ApiState
 
 API_PREFIX = "/api/"
 SUBMIT_PATH = "/api/v1/jobs"
+DRAIN_LIMIT_BYTES = 16 * 1024 * 1024
 
 
 async def _send_error(
@@ -106,6 +107,7 @@ class BodyLimitMiddleware:
             first = await self._read_body(receive)
         except BodyTooLarge:
             await self._refuse(send)
+            await self._drain(receive)
             return
         delivered = False
 
@@ -135,7 +137,17 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, send: Send) -> None:
         message = f"The request body is larger than {self.max_bytes} bytes"
-        await _send_error(send, 413, message, headers=[(b"connection", b"close")])
+        await _send_error(send, 413, message)
+
+    async def _drain(self, receive: Receive) -> None:
+        """Read (and drop) a bounded rest of the body, so the client reads the 413 instead of
+        a connection reset; a longer body is cut off by the server closing the connection."""
+        dropped = 0
+        while dropped <= DRAIN_LIMIT_BYTES:
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                return
+            dropped += len(message.get("body", b""))
 
 
 def _has_body(scope: Scope) -> bool:
