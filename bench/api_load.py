@@ -258,7 +258,9 @@ def _progress(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def run_all(listed: Sequence[System], plan: Plan, repeats: int) -> tuple[Trials, dict[str, str]]:
+def run_all(
+    listed: Sequence[System], plan: Plan, repeats: int
+) -> tuple[Trials, dict[str, str], Backlog]:
     """The API-only servers run side by side (idle while another is measured); a row with
     embedded workers runs alone afterwards, as its workers keep the machine busy."""
     trials: Trials = {system.key: {} for system in listed}
