@@ -13,9 +13,10 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from genqueue.api.auth import AuthError
+from genqueue.api.auth import AuthError, Principal
 from genqueue.api.envelope import error_body
 from genqueue.api.state import ApiState
+from genqueue.engine.errors import StoreUnavailable
 
 API_PREFIX = "/api/"
 SUBMIT_PATH = "/api/v1/jobs"
@@ -70,18 +71,30 @@ class GuardMiddleware:
         except AuthError as exc:
             await _send_error(send, 401, str(exc), headers=[(b"www-authenticate", b"Bearer")])
             return
-        submit = scope["method"] == "POST" and scope["path"].rstrip("/") == SUBMIT_PATH
-        limiter = self.state.submit_limiter if submit else self.state.api_limiter
-        if limiter is not None:
-            retry = await limiter.hit(principal.user_id)
-            if retry > 0:
-                seconds = str(max(1, math.ceil(retry))).encode()
-                message = "Too many submissions" if submit else "Too many requests"
-                data = {"retryAfter": round(retry, 3)}
-                await _send_error(send, 429, message, data, [(b"retry-after", seconds)])
-                return
+        if await self._over_limit(scope, principal, send):
+            return
         scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)
+
+    async def _over_limit(self, scope: Scope, principal: Principal, send: Send) -> bool:
+        """Count the request against the user's limit; True when it was answered (429/503)."""
+        submit = scope["method"] == "POST" and scope["path"].rstrip("/") == SUBMIT_PATH
+        limiter = self.state.submit_limiter if submit else self.state.api_limiter
+        if limiter is None:
+            return False
+        try:
+            retry = await limiter.hit(principal.user_id)
+        except StoreUnavailable:
+            message = "The job store is unavailable, try again"
+            await _send_error(send, 503, message, headers=[(b"retry-after", b"1")])
+            return True
+        if retry <= 0:
+            return False
+        seconds = str(max(1, math.ceil(retry))).encode()
+        message = "Too many submissions" if submit else "Too many requests"
+        data = {"retryAfter": round(retry, 3)}
+        await _send_error(send, 429, message, data, [(b"retry-after", seconds)])
+        return True
 
 
 class BodyTooLarge(Exception):
