@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
-.PHONY: .venv run test lint format bench clean
+.PHONY: .venv run test lint format bench bench-api clean
 
 .venv: $(STAMP)
 
@@ -36,6 +36,10 @@ format: .venv
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/sqlite_throughput.py
+
+bench-api: $(BENCH_STAMP)
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q wrk)
+	$(BIN)/python bench/api_load.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
