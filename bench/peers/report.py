@@ -46,7 +46,14 @@ class Row:
     def errors(self) -> list[str]:
         if self.missing:
             return [f"not run: {self.missing}"]
-        return list(dict.fromkeys(e.splitlines()[-1] for t in self.trials for e in t.errors))
+        return list(dict.fromkeys(_gist(e) for t in self.trials for e in t.errors))
+
+
+def _gist(error: str) -> str:
+    """The line of a traceback or log tail that says what went wrong."""
+    lines = [line.strip() for line in error.splitlines() if line.strip()]
+    named = [line for line in lines if "Error" in line or "error" in line]
+    return (named or lines or ["(no output)"])[-1][:300]
 
 
 def e2e(row: Row) -> float | None:

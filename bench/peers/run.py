@@ -32,7 +32,13 @@ import redis  # noqa: E402
 from bench.peers.harness import PhaseError  # noqa: E402
 from bench.peers.phases import Plan, SystemTrial, owned_db  # noqa: E402
 from bench.peers.report import Row, document, fastest_python_ratio, notes, table, write_json  # noqa: E402
-from bench.peers.systems import NODE_DIR, PEER_VENVS, System, selected  # noqa: E402
+from bench.peers.systems import (  # noqa: E402
+    NODE_DIR,
+    PEER_VENVS,
+    System,
+    selected,
+    with_variants,
+)
 
 RESULTS = ROOT / "bench" / "results" / "peers.json"
 PACKAGES = ("redis", "rq", "celery", "saq", "streaq", "dramatiq", "taskiq", "taskiq-redis", "bullmq")
@@ -96,6 +102,13 @@ def _arguments() -> argparse.Namespace:
         "--peers", default=os.environ.get("PEERS", ""), help="a subset (default: $PEERS, or all)"
     )
     parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="SYSTEM=VALUE",
+        help="try another setting: a system's --variant (e.g. taskiq=list, celery=64)",
+    )
+    parser.add_argument(
         "--genqueue-store",
         help="checks only: run genqueue on this store URL (e.g. sqlite:////tmp/q.db) instead",
     )
@@ -108,7 +121,7 @@ def _stop_on_signal(signum: int, frame: object) -> None:
 
 def main() -> int:
     args = _arguments()
-    systems = selected(args.peers)
+    systems = with_variants(selected(args.peers), args.variant)
     try:
         versions = _versions(args.redis)
     except redis.RedisError as exc:

@@ -8,7 +8,8 @@ so that the server's command counters and CPU time belong to that system alone.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench.peers.harness import ROOT
@@ -162,3 +163,14 @@ def selected(names: str) -> list[System]:
     if unknown:
         raise SystemExit(f"unknown peer(s) {sorted(unknown)}: choose from {' '.join(SELECTORS)}")
     return [GENQUEUE, *(s for s in PEERS if not wanted or s.selector in wanted)]
+
+
+def with_variants(systems: Sequence[System], overrides: Sequence[str]) -> list[System]:
+    """`taskiq=list` runs the taskiq row with `--variant list`, its settings note saying so."""
+    chosen = dict(item.partition("=")[::2] for item in overrides)
+    return [
+        replace(s, variant=chosen[s.name], settings=f"{s.settings}; --variant {chosen[s.name]}")
+        if s.name in chosen
+        else s
+        for s in systems
+    ]

@@ -4,7 +4,7 @@ command with one worker process and its defaults (100 tasks at once per process)
 `--variant list` uses `ListQueueBroker` (BRPOP on a list), `--variant stream` (the
 default) `RedisStreamBroker` (consumer group, XREADGROUP up to 100 at a time, XACK).
 The worker command imports `bench.peers.taskiq:broker`, built from BENCH_REDIS_URL and
-BENCH_VARIANT, which `worker` sets before it starts the command.
+BENCH_VARIANT, which this module's entry point sets from its arguments.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sys
 from taskiq import AsyncBroker
 from taskiq_redis import ListQueueBroker, RedisStreamBroker
 
-from bench.peers.common import Client, main, record
+from bench.peers.common import Client, arguments, main, record
 
 QUEUE = "bench"
 
@@ -48,14 +48,17 @@ async def open_client(args: argparse.Namespace) -> Client:
 def run_worker(args: argparse.Namespace) -> None:
     from taskiq.__main__ import main as taskiq_cli
 
-    os.environ["BENCH_REDIS_URL"] = args.redis
-    os.environ["BENCH_VARIANT"] = args.variant
     sys.argv = ["taskiq", "worker", f"{__name__}:broker", "--workers", "1"]
     sys.argv += ["--log-level", "WARNING"]
     taskiq_cli()
 
 
 if __name__ == "__main__":
+    # The worker command forks its worker process from this one, which must have imported
+    # `bench.peers.taskiq` with the broker for this run: set its environment first.
+    options = arguments()
+    os.environ["BENCH_REDIS_URL"] = options.redis
+    os.environ["BENCH_VARIANT"] = options.variant
     from bench.peers import taskiq as peer
 
     main(peer.open_client, peer.run_worker)

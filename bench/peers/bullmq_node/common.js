@@ -3,6 +3,7 @@
 //   node producer.js --redis URL ... stream --jobs N --rate R --idle S
 //   node worker.js --redis URL [--prefix P] [--variant V] worker
 import { openSync, writeSync } from "node:fs";
+import IORedis from "ioredis";
 
 export const QUEUE = "bench";
 export const BULK_CHUNK = 1000;
@@ -19,22 +20,19 @@ export function parseArgs(argv) {
   return args;
 }
 
-// BullMQ takes ioredis options; redis://host:port/db is parsed here.
+// Under ESM, BullMQ wants a client it can duplicate rather than connection options.
 export function connection(url) {
-  const parsed = new URL(url);
-  return {
-    host: parsed.hostname,
-    port: Number(parsed.port || 6379),
-    db: Number(parsed.pathname.slice(1) || 0),
-    maxRetriesPerRequest: null,
-  };
+  return new IORedis(url, { maxRetriesPerRequest: null });
 }
+
+// Unix seconds with sub-millisecond digits (Date.now() has whole milliseconds only).
+export const now = () => (performance.timeOrigin + performance.now()) / 1000;
 
 let fd = null;
 
 // One line `sent start end` (Unix seconds) per job, one unbuffered write, as in common.py.
 export function record(sent) {
-  const start = Date.now() / 1000;
+  const start = now();
   if (fd === null) fd = openSync(process.env.BENCH_STAMPS, "a");
-  writeSync(fd, `${sent} ${start} ${Date.now() / 1000}\n`);
+  writeSync(fd, `${sent} ${start} ${now()}\n`);
 }

@@ -1,6 +1,6 @@
 // Submits no-op jobs to BullMQ: `queue.add` one at a time, or `queue.addBulk` in chunks.
 import { Queue } from "bullmq";
-import { BULK_CHUNK, QUEUE, connection, parseArgs } from "./common.js";
+import { BULK_CHUNK, QUEUE, connection, now, parseArgs } from "./common.js";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
@@ -23,17 +23,19 @@ async function stream(queue, jobs, rate, idle) {
   const begin = performance.now();
   for (let i = 0; i < jobs; i++) {
     await sleep(begin + (i * 1000) / rate - performance.now());
-    await queue.add("noop", { sent: Date.now() / 1000 });
+    await queue.add("noop", { sent: now() });
   }
   return (performance.now() - begin) / 1000;
 }
 
 const args = parseArgs(process.argv.slice(2));
-const queue = new Queue(QUEUE, { connection: connection(args.redis), prefix: args.prefix });
+const redis = connection(args.redis);
+const queue = new Queue(QUEUE, { connection: redis, prefix: args.prefix });
 const jobs = Number(args.jobs);
 const seconds =
   args.command === "enqueue"
     ? await enqueue(queue, jobs, args.bulk)
     : await stream(queue, jobs, Number(args.rate), Number(args.idle));
 await queue.close();
+await redis.quit(); // BullMQ leaves a connection it was handed open
 console.log(JSON.stringify({ jobs, seconds }));

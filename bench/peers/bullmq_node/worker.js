@@ -4,8 +4,9 @@ import { QUEUE, connection, parseArgs, record } from "./common.js";
 
 const CONCURRENCY = 100;
 const args = parseArgs(process.argv.slice(2));
+const redis = connection(args.redis);
 const worker = new Worker(QUEUE, async (job) => record(job.data.sent), {
-  connection: connection(args.redis),
+  connection: redis,
   prefix: args.prefix,
   concurrency: Number(args.variant || CONCURRENCY),
 });
@@ -13,6 +14,7 @@ worker.on("error", (err) => console.error(err));
 
 const stop = async () => {
   await worker.close();
+  await redis.quit();
   process.exit(0);
 };
 process.on("SIGTERM", stop);
