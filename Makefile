@@ -8,7 +8,7 @@ PEERS_STAMP := $(VENV)/.installed-peers
 # arq pins redis<6, the other peers need redis>=6.4: it gets a venv of its own.
 ARQ_VENV := .venv-peers/arq
 ARQ_STAMP := $(ARQ_VENV)/.installed
-ARQ_REQUIREMENTS = $$($(PYTHON) -c "import shlex, tomllib; print(*map(shlex.quote, tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['peers-arq']))")
+ARQ_REQUIREMENTS = $$($(PYTHON) -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['peers-arq'])")
 NODE_PEER := bench/peers/bullmq_node
 NODE_STAMP := $(NODE_PEER)/node_modules/.installed
 .PHONY: .venv run test lint format bench bench-peers clean

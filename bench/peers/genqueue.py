@@ -12,9 +12,8 @@ import os
 import sys
 from typing import Any
 
-from genqueue import Engine, JobContext, Registry, open_store
-
 from bench.peers.common import Client, main, record
+from genqueue import Engine, JobContext, Registry, open_store
 
 QUEUE = "bench"
 JOB_TYPE = "noop"

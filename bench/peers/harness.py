@@ -31,7 +31,7 @@ CLOCK_TICK = os.sysconf("SC_CLK_TCK")
 
 
 class PhaseTimeout(Exception):
-    """A phase ran past its deadline: its cell reads `timeout`."""
+    """A phase ran past its deadline: its cell reads `timeout`; the message adds detail."""
 
 
 class PhaseError(Exception):
@@ -39,14 +39,13 @@ class PhaseError(Exception):
 
 
 class Deadline:
-    def __init__(self, seconds: float, what: str) -> None:
+    def __init__(self, seconds: float) -> None:
         self.at = time.monotonic() + seconds
-        self.what = what
 
     def remaining(self) -> float:
         left = self.at - time.monotonic()
         if left <= 0:
-            raise PhaseTimeout(self.what)
+            raise PhaseTimeout("")
         return left
 
 
@@ -115,7 +114,7 @@ class Processes:
             process.popen.wait(deadline.remaining())
         except subprocess.TimeoutExpired:
             process.stop()
-            raise PhaseTimeout(deadline.what) from None
+            raise PhaseTimeout("") from None
         if process.popen.returncode != 0:
             raise PhaseError(process.tail())
         return log.read_text().strip().splitlines()[-1]

@@ -84,14 +84,16 @@ class SystemTrial:
         self._phase("latency", LATENCY_KEYS, self._latency)
         return self.trial
 
-    def _phase(self, name: str, keys: Sequence[str], measure: Callable[[], dict[str, Cell]]) -> bool:
+    def _phase(
+        self, name: str, keys: Sequence[str], measure: Callable[[], dict[str, Cell]]
+    ) -> bool:
         """Run one phase; its jobs stay for the next phase when it is an enqueue that worked."""
         keep = name.endswith("enqueue")
         try:
             self.trial.figures.update(measure())
-        except PhaseTimeout:
+        except PhaseTimeout as exc:
             self.trial.figures.update(dict.fromkeys(keys, "timeout"))
-            self.trial.errors.append(f"{name}: timeout after {self.plan.timeout:g} s")
+            self.trial.errors.append(f"{name}: timeout after {self.plan.timeout:g} s{exc}")
             keep = False
         except PhaseError as exc:
             self.trial.figures.update(dict.fromkeys(keys, "error"))
@@ -122,12 +124,15 @@ class SystemTrial:
         return {}
 
     def _drain(self, count: int) -> dict[str, Cell]:
-        deadline = Deadline(self.plan.timeout, f"{self.system.name}: drain")
+        deadline = Deadline(self.plan.timeout)
         stamps, workers = self._workers(f"drain{count}", count)
         before = self.db.sample()
         first: tuple[float, int] | None = None
         while sum(s.count() for s in stamps) < self.plan.jobs:
-            self._check(workers, deadline)
+            try:
+                self._check(workers, deadline)
+            except PhaseTimeout:
+                raise PhaseTimeout(_partial(stamps, self.plan.jobs)) from None
             if first is None and count == 1 and stamps[0].lines:
                 first = (tree_cpu_seconds(workers[0].popen.pid), stamps[0].lines)
             time.sleep(POLL_SECONDS)
@@ -148,7 +153,7 @@ class SystemTrial:
         }
 
     def _latency(self) -> dict[str, Cell]:
-        deadline = Deadline(self.plan.timeout, f"{self.system.name}: latency")
+        deadline = Deadline(self.plan.timeout)
         (stamps,), workers = self._workers("latency", 1)
         self._client("enqueue", "--jobs", "1")  # the worker is up and warm once this ran
         self._wait(stamps, 1, workers, deadline)
@@ -175,9 +180,11 @@ class SystemTrial:
         return self.plan.genqueue_store or f"{db}?prefix=bench-genqueue"
 
     def _client(self, *command: str) -> dict[str, float]:
-        deadline = Deadline(self.plan.timeout, f"{self.system.name}: {command[0]}")
+        deadline = Deadline(self.plan.timeout)
         log = self.workdir / f"client-{command[0]}.log"
-        line = self.processes.run([*self.system.client(), *self._arguments(), *command], log, deadline)
+        line = self.processes.run(
+            [*self.system.client(), *self._arguments(), *command], log, deadline
+        )
         try:
             answer: dict[str, float] = json.loads(line)
         except json.JSONDecodeError:
@@ -208,6 +215,16 @@ class SystemTrial:
         for worker in workers:
             if not worker.alive():
                 raise PhaseError(f"a worker exited early: {worker.tail()}")
+
+
+def _partial(stamps: Sequence[StampFile], jobs: int) -> str:
+    """What a drain that ran out of time did get done, for the notes."""
+    ran = sum(s.lines for s in stamps)
+    try:
+        rate = e2e_rate([s.read() for s in stamps])
+    except PhaseError:
+        return f" ({ran:,} of {jobs:,} jobs ran)"
+    return f" ({ran:,} of {jobs:,} jobs ran, at {rate:,.0f} jobs/s)"
 
 
 @contextmanager

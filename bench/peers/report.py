@@ -91,7 +91,10 @@ def table(rows: Sequence[Row]) -> str:
     widths = [max(len(line[i]) for line in lines) for i in range(len(COLUMNS))]
     text = []
     for line in lines:
-        padded = [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))]
+        padded = [
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(line, widths, strict=True))
+        ]
         text.append("  ".join(padded).rstrip())
     text.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(text)
@@ -105,7 +108,9 @@ def notes(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
-def document(plan: Plan, repeats: int, rows: Sequence[Row], versions: dict[str, str]) -> dict[str, Any]:
+def document(
+    plan: Plan, repeats: int, rows: Sequence[Row], versions: dict[str, str]
+) -> dict[str, Any]:
     return {
         "jobs": plan.jobs,
         "repeats": repeats,

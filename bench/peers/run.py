@@ -41,7 +41,17 @@ from bench.peers.systems import (  # noqa: E402
 )
 
 RESULTS = ROOT / "bench" / "results" / "peers.json"
-PACKAGES = ("redis", "rq", "celery", "saq", "streaq", "dramatiq", "taskiq", "taskiq-redis", "bullmq")
+PACKAGES = (
+    "redis",
+    "rq",
+    "celery",
+    "saq",
+    "streaq",
+    "dramatiq",
+    "taskiq",
+    "taskiq-redis",
+    "bullmq",
+)
 
 
 def _progress(message: str) -> None:
@@ -83,9 +93,12 @@ def _run_system(system: System, plan: Plan, repeats: int) -> Row:
             return Row(system, trials, str(exc))
         trials.append(result)
         figures = ", ".join(
-            f"{k} {v:,.1f}" if isinstance(v, float) else f"{k} {v}" for k, v in result.figures.items()
+            f"{k} {v:,.1f}" if isinstance(v, float) else f"{k} {v}"
+            for k, v in result.figures.items()
         )
-        _progress(f"{system.name} trial {trial}/{repeats} ({time.monotonic() - started:.0f} s): {figures}")
+        _progress(
+            f"{system.name} trial {trial}/{repeats} ({time.monotonic() - started:.0f} s): {figures}"
+        )
         for error in result.errors:
             _progress(f"  {system.name}: {error}")
     return Row(system, trials)
