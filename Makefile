@@ -4,7 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
-.PHONY: .venv run test lint format bench bench-api clean
+PEERS_STAMP := $(VENV)/.installed-peers
+# arq pins redis<6, the other peers need redis>=6.4: it gets a venv of its own.
+ARQ_VENV := .venv-peers/arq
+ARQ_STAMP := $(ARQ_VENV)/.installed
+ARQ_REQUIREMENTS = $$($(PYTHON) -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['peers-arq'])")
+NODE_PEER := bench/peers/bullmq_node
+NODE_STAMP := $(NODE_PEER)/node_modules/.installed
+.PHONY: .venv run test lint format bench bench-api bench-peers clean
 
 .venv: $(STAMP)
 
@@ -17,6 +24,19 @@ $(STAMP): pyproject.toml
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install -q -e '.[dev,bench]'
+	touch $@
+
+$(PEERS_STAMP): $(STAMP)
+	$(BIN)/pip install -q -e '.[dev,peers]'
+	touch $@
+
+$(ARQ_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(ARQ_VENV)
+	$(ARQ_VENV)/bin/pip install -q $(ARQ_REQUIREMENTS)
+	touch $@
+
+$(NODE_STAMP): $(NODE_PEER)/package.json
+	cd $(NODE_PEER) && npm install --no-audit --no-fund --silent
 	touch $@
 
 run: .venv
@@ -41,5 +61,9 @@ bench-api: $(BENCH_STAMP)
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q wrk)
 	$(BIN)/python bench/api_load.py
 
+# PEERS="taskiq dramatiq" runs genqueue and those two only.
+bench-peers: $(PEERS_STAMP) $(ARQ_STAMP) $(NODE_STAMP)
+	$(BIN)/python bench/peers/run.py
+
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-peers $(NODE_PEER)/node_modules build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

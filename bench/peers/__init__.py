@@ -1,0 +1,1 @@
+"""genqueue against the Redis job queues Python users pick today: `make bench-peers`."""
