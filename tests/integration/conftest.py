@@ -1,9 +1,12 @@
-"""Real worker processes on one SQLite file: start, kill, stop, freeze them, and look inside.
+"""Real worker processes on one store: start, kill, stop, freeze them, and look inside.
 
-A `Cluster` runs `genqueue worker --app tests.apps.faulty` processes against a store file
-in the test's tmp_path, submits and inspects jobs through an `Engine` on the same file, and
-reads what the handlers recorded (see `tests/apps/faulty.py`). Every wait is a bounded poll;
-every process still running when a test ends is killed and reaped.
+A `Cluster` runs `genqueue worker --app tests.apps.faulty` processes against one store URL
+(a SQLite file in the test's tmp_path, or a fresh key prefix on a Redis server), submits
+and inspects jobs through an `Engine` on the same store, and reads what the handlers
+recorded (see `tests/apps/faulty.py`). Every wait is a bounded poll; every process still
+running when a test ends is killed and reaped.
+
+The `cluster` fixture runs each test once per store in `STORES`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,8 +32,8 @@ from genqueue.apps import load_registry
 from genqueue.engine.engine import Engine, EngineConfig
 from genqueue.engine.events import Event
 from genqueue.engine.job import Job, JobState
-from genqueue.engine.store import LedgerKind
-from genqueue.stores.sqlite import SqliteStore
+from genqueue.engine.store import LedgerKind, Store
+from genqueue.stores import open_store
 from tests.apps.faulty import RECORDS_ENV
 from tests.conftest import FOREIGN_SETTINGS
 
@@ -43,6 +47,8 @@ COSTS = {"sleepy": 1, "blocking": 1, "freeze": 1, "poison": 1, "quick": 1, "tick
 LEASE_SECONDS = 1.5
 GRACE_SECONDS = 1.0
 POLL_SECONDS = 0.02
+STORES = ["sqlite", "redis"]
+"""The stores every real-process test runs on (the `cluster` fixture's params)."""
 
 
 def genqueue_command() -> list[str]:
@@ -100,9 +106,9 @@ class WorkerProcess:
 
 
 class Cluster:
-    def __init__(self, tmp_path: Path, engine: Engine, store: SqliteStore) -> None:
+    def __init__(self, tmp_path: Path, store_url: str, engine: Engine, store: Store) -> None:
         self.tmp_path = tmp_path
-        self.db_path = tmp_path / "store.db"
+        self.store_url = store_url
         self.records_dir = tmp_path / "records"
         self.records_dir.mkdir()
         self.engine = engine
@@ -116,7 +122,7 @@ class Cluster:
         python_path = [str(REPO), *filter(None, [env.get("PYTHONPATH")])]
         env.update(
             PYTHONPATH=os.pathsep.join(python_path),
-            GENQUEUE_STORE_URL=f"sqlite:///{self.db_path}",
+            GENQUEUE_STORE_URL=self.store_url,
             GENQUEUE_LEASE_SECONDS=str(lease_seconds),
             GENQUEUE_SHUTDOWN_GRACE=str(grace_seconds),
             GENQUEUE_COSTS=",".join(f"{k}={v}" for k, v in COSTS.items()),
@@ -342,20 +348,39 @@ class Cluster:
         assert entries[0].balance == INITIAL_CREDITS - completed_cost
 
 
-@pytest.fixture
-async def cluster(tmp_path: Path) -> AsyncIterator[Cluster]:
+@asynccontextmanager
+async def open_cluster(tmp_path: Path, store_url: str) -> AsyncIterator[Cluster]:
+    """A cluster on `store_url`, with the test's own engine on the same store."""
     registry = load_registry([APP])
-    store = SqliteStore(str(tmp_path / "store.db"), initial_credits=INITIAL_CREDITS)
+    store = open_store(store_url, initial_credits=INITIAL_CREDITS)
     await store.setup()
     engine = Engine(
         store, registry.catalog, EngineConfig(lease_seconds=LEASE_SECONDS, costs=dict(COSTS))
     )
-    cluster = Cluster(tmp_path, engine, store)
+    cluster = Cluster(tmp_path, store_url, engine, store)
     try:
         yield cluster
     finally:
         cluster.close()
         await store.close()
+
+
+@pytest.fixture(params=STORES)
+async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """The URL of an empty store of each kind: a new SQLite file, or a fresh Redis prefix."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    redis_support = pytest.importorskip("tests.redis_support", reason="no Redis store yet")
+    base_url = request.getfixturevalue("redis_url")
+    async with redis_support.fresh_prefix(base_url) as prefix:
+        yield f"{base_url}?prefix={prefix}"
+
+
+@pytest.fixture
+async def cluster(tmp_path: Path, store_url: str) -> AsyncIterator[Cluster]:
+    async with open_cluster(tmp_path, store_url) as cluster:
+        yield cluster
 
 
 def pid_of(worker_id: str | None) -> int:
