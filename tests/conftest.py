@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+pytest_plugins = ["tests.redis_support"]
+
 FOREIGN_SETTINGS = ("GENQUEUE_", "REDIS_", "WORKER_CONCURRENCY", "QUEUE_CONCURRENCY")
 
 

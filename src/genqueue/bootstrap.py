@@ -24,7 +24,11 @@ class Runtime:
 async def open_runtime(settings: Settings, apps: Sequence[str] = ()) -> AsyncIterator[Runtime]:
     """An engine on the configured store, set up, and closed again on exit."""
     registry = load_registry([*settings.apps, *apps])
-    store = open_store(settings.resolved_store_url, initial_credits=settings.initial_credits)
+    store = open_store(
+        settings.resolved_store_url,
+        initial_credits=settings.initial_credits,
+        redis_prefix=settings.redis_prefix,
+    )
     await store.setup()
     config = EngineConfig(lease_seconds=settings.lease_seconds, costs=dict(settings.costs))
     try:

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     )
     redis_host: str | None = Field(default=None, validation_alias="REDIS_HOST")
     redis_port: int = Field(default=6379, validation_alias="REDIS_PORT")
+    redis_prefix: str = Field(default="genqueue", validation_alias="GENQUEUE_REDIS_PREFIX")
     host: str = Field(default="127.0.0.1", validation_alias="GENQUEUE_HOST")
     port: int = Field(default=8000, validation_alias="GENQUEUE_PORT")
     jwt_secret: str | None = Field(default=None, validation_alias="GENQUEUE_JWT_SECRET")

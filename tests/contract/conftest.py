@@ -16,7 +16,9 @@ from genqueue.engine.catalog import Catalog
 from genqueue.engine.engine import Engine, EngineConfig
 from genqueue.engine.policy import Backoff, JobTypePolicy, QueuePolicy, RateLimit, Retention
 from genqueue.engine.store import Store
+from genqueue.stores.redis import RedisStore
 from genqueue.stores.sqlite import SqliteStore
+from tests.redis_support import delete_prefix, new_prefix
 
 LEASE = 10.0
 INITIAL_CREDITS = 10
@@ -70,20 +72,30 @@ async def _sqlite(path: Path) -> Store:
     return store
 
 
-@pytest.fixture(params=["sqlite"])
+async def _redis(url: str, prefix: str) -> Store:
+    store = RedisStore(url, prefix=prefix, initial_credits=INITIAL_CREDITS)
+    await store.setup()
+    return store
+
+
+@pytest.fixture(params=["sqlite", "redis"])
 async def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[StoreOpener]:
     """Opens connections to one fresh store; all are closed after the test."""
     opened: list[Store] = []
     path = tmp_path / "contract.db"
+    redis_url = request.getfixturevalue("redis_url") if request.param == "redis" else ""
+    prefix = new_prefix()
 
     async def opener() -> Store:
-        store = await _sqlite(path)
+        store = await (_sqlite(path) if request.param == "sqlite" else _redis(redis_url, prefix))
         opened.append(store)
         return store
 
     yield opener
     for store in opened:
         await store.close()
+    if redis_url:
+        delete_prefix(redis_url, prefix)
 
 
 @pytest.fixture

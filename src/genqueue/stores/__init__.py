@@ -15,8 +15,15 @@ def sqlite_path(url: str) -> str:
     return rest.split("?", 1)[0]
 
 
-def open_store(url: str, *, initial_credits: int = 100) -> Store:
-    """The store for `url` (not yet set up: call `await store.setup()`)."""
+REDIS_SCHEMES = ("redis", "rediss", "redis+cluster", "rediss+cluster")
+
+
+def open_store(url: str, *, initial_credits: int = 100, redis_prefix: str = "genqueue") -> Store:
+    """The store for `url` (not yet set up: call `await store.setup()`).
+
+    Redis URLs: `redis://host:port/db`, `rediss://` (TLS), `redis+cluster://host:port` (any
+    node of a Redis Cluster); `?prefix=NAME` overrides `redis_prefix`.
+    """
     options = {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
     if url.startswith(SQLITE_PREFIX):
         from genqueue.stores.sqlite import SqliteStore
@@ -32,4 +39,10 @@ def open_store(url: str, *, initial_credits: int = 100) -> Store:
             max_poll_interval=float(options.get("max_poll_ms", "8")) / 1000.0,
         )
     scheme = urlsplit(url).scheme
-    raise ValueError(f"unsupported store URL scheme {scheme!r}: use sqlite:///path/to/file.db")
+    if scheme in REDIS_SCHEMES:
+        from genqueue.stores.redis import RedisStore
+
+        return RedisStore(url, prefix=redis_prefix, initial_credits=initial_credits)
+    raise ValueError(
+        f"unsupported store URL scheme {scheme!r}: use sqlite:///path/to/file.db or redis://host:port/0"
+    )

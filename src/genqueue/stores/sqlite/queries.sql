@@ -290,3 +290,11 @@ DELETE FROM durations WHERE rowid IN (
 
 -- name: duration_groups
 SELECT DISTINCT queue, type FROM durations;
+
+-- name: throttle_hit
+INSERT INTO throttle (key, window, count) VALUES (:key, :window, 1)
+ON CONFLICT (key, window) DO UPDATE SET count = count + 1
+RETURNING count;
+
+-- name: throttle_forget
+DELETE FROM throttle WHERE key = :key AND window < :window;

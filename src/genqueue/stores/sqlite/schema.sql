@@ -125,3 +125,11 @@ CREATE TABLE IF NOT EXISTS durations (
 );
 CREATE INDEX IF NOT EXISTS durations_type ON durations (queue, type, at);
 CREATE INDEX IF NOT EXISTS durations_queue ON durations (queue, at);
+
+-- Hits per key in one fixed window (`throttle()`); a key's older windows go as it is hit.
+CREATE TABLE IF NOT EXISTS throttle (
+    key    TEXT NOT NULL,
+    window INTEGER NOT NULL,
+    count  INTEGER NOT NULL,
+    PRIMARY KEY (key, window)
+) WITHOUT ROWID;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from typing import Any
 
@@ -109,6 +110,24 @@ class SqliteStore(WorkerPath, Operations):
             lambda c: c.execute(Q["trim_events"], {"keep": max(keep, 1)}).rowcount
         )
         return result
+
+    # -- throttling -----------------------------------------------------------------
+
+    async def throttle(self, key: str, limit: int, window_seconds: float, now: float) -> float:
+        """Count one hit for `key` in the fixed window floor(now / window_seconds); 0.0 when
+        the count including this hit is at most `limit`, else the seconds until that window
+        ends (always > 0). Shared by every process on the store."""
+        window = math.floor(now / window_seconds)
+        params = {"key": key, "window": window}
+
+        def tx(conn: sqlite3.Connection) -> int:
+            conn.execute(Q["throttle_forget"], params)
+            return int(conn.execute(Q["throttle_hit"], params).fetchone()[0])
+
+        count: int = await self.db.write(tx)
+        if count <= limit:
+            return 0.0
+        return max((window + 1) * window_seconds - now, 1e-6)
 
 
 def _worker_params(info: WorkerInfo) -> dict[str, Any]:

@@ -1,0 +1,221 @@
+-- Helpers shared by every script: the store prepends this file to each one before loading.
+-- Every script takes the same first four arguments:
+--   ARGV[1] key prefix with its hash tag, e.g. "{genqueue}:" (every key starts with it, so
+--           every key a script builds lives in the slot of KEYS[1])
+--   ARGV[2] now: Unix seconds from the engine's clock (never the server's TIME)
+--   ARGV[3] the initial credits of an account opened on first use
+--   ARGV[4] how many events the feed keeps (XADD MAXLEN ~)
+-- Times travel as strings and are stored as given; computed ones are formatted with %.17g,
+-- which reads back as the same double.
+local P = ARGV[1]
+local NOW = ARGV[2]
+local NOW_N = tonumber(NOW)
+local INITIAL = tonumber(ARGV[3])
+local EVENTS_KEPT = ARGV[4]
+local ORDER_SPAN = 4294967296
+local STATS_TTL = 8 * 86400
+local DURATIONS_KEPT = 49
+
+local function fmt(x)
+  return string.format('%.17g', x)
+end
+
+local function job_key(id)
+  return P .. 'job:' .. id
+end
+
+local function qkey(queue, part)
+  return P .. 'q:' .. queue .. ':' .. part
+end
+
+local function owner_key(owner)
+  return P .. 'owner:' .. owner
+end
+
+local function tag_key(name, value)
+  return P .. 'tag:' .. #name .. ':' .. name .. '=' .. value
+end
+
+local function idem_field(owner, key)
+  return #owner .. ':' .. owner .. ':' .. key
+end
+
+local CORE = {'state', 'lease_token', 'lease_expires_at', 'queue', 'type', 'owner',
+  'cancel_requested', 'charged', 'started_at', 'stalled_count', 'attempts_made', 'order',
+  'priority', 'run_at', 'cost'}
+
+-- The fields every transition decides on, or nil when the job does not exist.
+local function core(id)
+  local values = redis.call('HMGET', job_key(id), unpack(CORE))
+  if not values[1] then
+    return nil
+  end
+  local job = {id = id}
+  for i, name in ipairs(CORE) do
+    job[name] = values[i]
+  end
+  return job
+end
+
+-- The job's lease is held with this token and has not run out.
+local function held(job, token)
+  return job ~= nil and job.state == 'active' and job.lease_token == token
+    and tonumber(job.lease_expires_at) >= NOW_N
+end
+
+local function emit(kind, job, data)
+  redis.call('XADD', P .. 'events', 'MAXLEN', '~', EVENTS_KEPT, '0-*', 'k', kind, 'j', job.id,
+    'q', job.queue, 't', job.type, 'o', job.owner, 'a', NOW, 'd', data or '{}')
+end
+
+local function whole(id)
+  return redis.call('HGETALL', job_key(id))
+end
+
+-- Keep one wake-up token in the queue's wake list while it has claimable work.
+local function wake(queue)
+  local list = qkey(queue, 'wake')
+  if redis.call('ZCARD', qkey(queue, 'pending')) > 0 and redis.call('LLEN', list) == 0 then
+    redis.call('RPUSH', list, '1')
+  end
+end
+
+local function next_order()
+  return redis.call('INCR', P .. 'seq')
+end
+
+local function to_pending(queue, id, priority, order, run_at)
+  local score = (tonumber(priority) - 1) * ORDER_SPAN + tonumber(order)
+  redis.call('ZADD', qkey(queue, 'pending'), fmt(score), id)
+  redis.call('ZADD', qkey(queue, 'waiting'), run_at, id)
+end
+
+-- Take the job out of the index of the state it is in.
+local function leave(job)
+  if job.state == 'pending' then
+    redis.call('ZREM', qkey(job.queue, 'pending'), job.id)
+    redis.call('ZREM', qkey(job.queue, 'waiting'), job.id)
+  else
+    redis.call('ZREM', qkey(job.queue, job.state), job.id)
+  end
+end
+
+-- Move the job into a final state's index (scored by when it finished).
+local function finalize(job, state)
+  leave(job)
+  redis.call('ZADD', qkey(job.queue, state), NOW, job.id)
+end
+
+local function ledger(owner, kind, amount, balance, job_id, note)
+  local entry = cjson.encode({id = redis.call('INCR', P .. 'ledger:seq'), owner = owner,
+    kind = kind, amount = amount, balance = balance, job = job_id, at = NOW, note = note})
+  redis.call('LPUSH', P .. 'ledger', entry)
+  redis.call('LPUSH', P .. 'ledger:owner:' .. owner, entry)
+end
+
+-- The owner's balance, opening the account with its initial grant on first use.
+local function account(owner)
+  local balance = redis.call('HGET', P .. 'credits', owner)
+  if balance then
+    return tonumber(balance)
+  end
+  redis.call('HSET', P .. 'credits', owner, INITIAL)
+  ledger(owner, 'grant', INITIAL, INITIAL, nil, 'initial credits')
+  return INITIAL
+end
+
+-- Give back what the job holds, exactly once: `charged` drops to 0 in the same step.
+local function refund(job)
+  local amount = tonumber(job.charged or 0) or 0
+  if amount <= 0 then
+    return
+  end
+  redis.call('HSET', job_key(job.id), 'charged', 0)
+  local balance = account(job.owner) + amount
+  redis.call('HSET', P .. 'credits', job.owner, balance)
+  ledger(job.owner, 'refund', amount, balance, job.id, nil)
+end
+
+-- Per-minute throughput, and the duration samples that wait estimates are made from.
+local function record_finish(job, completed)
+  local duration = 0
+  if job.started_at then
+    duration = math.max(NOW_N - tonumber(job.started_at), 0)
+  end
+  local minute = math.floor(NOW_N / 60) * 60
+  local key = P .. 'stats:' .. minute
+  local group = job.queue .. '\t' .. job.type
+  redis.call('HINCRBY', key, (completed and 'c\t' or 'f\t') .. group, 1)
+  redis.call('HINCRBYFLOAT', key, 's\t' .. group, fmt(duration))
+  local longest = redis.call('HGET', key, 'm\t' .. group)
+  if not longest or tonumber(longest) < duration then
+    redis.call('HSET', key, 'm\t' .. group, fmt(duration))
+  end
+  redis.call('EXPIRE', key, STATS_TTL)
+  redis.call('ZADD', P .. 'stats:minutes', minute, minute)
+  if completed then
+    for _, list in ipairs({qkey(job.queue, 'durations'), qkey(job.queue, 'durations=' .. job.type)}) do
+      redis.call('LPUSH', list, fmt(duration))
+      redis.call('LTRIM', list, 0, DURATIONS_KEPT)
+    end
+  end
+end
+
+local function clear_lease(id)
+  redis.call('HDEL', job_key(id), 'lease_token', 'lease_expires_at')
+end
+
+-- Cancel a job whose lease the caller holds (or that stalled): refunded, in the feed.
+local function end_cancelled(job, count_attempt)
+  local key = job_key(job.id)
+  redis.call('HSET', key, 'state', 'cancelled', 'completed_at', NOW)
+  if count_attempt then
+    redis.call('HINCRBY', key, 'attempts_made', 1)
+  end
+  clear_lease(job.id)
+  finalize(job, 'cancelled')
+  refund(job)
+  emit('cancelled', job)
+  wake(job.queue)
+  return whole(job.id)
+end
+
+-- A job that failed for good: refunded, counted, in the feed.
+local function end_failed(job, reason)
+  finalize(job, 'failed')
+  refund(job)
+  record_finish(job, false)
+  local attempts = tonumber(redis.call('HGET', job_key(job.id), 'attempts_made'))
+  emit('failed', job, cjson.encode({reason = reason, attemptsMade = attempts}))
+  wake(job.queue)
+  return whole(job.id)
+end
+
+-- Delete a finished job with every index entry that names it.
+local function remove_job(id)
+  local key = job_key(id)
+  local v = redis.call('HMGET', key, 'queue', 'owner', 'state', 'tags', 'idempotency_key')
+  if not v[1] then
+    return 0
+  end
+  leave({id = id, queue = v[1], state = v[3]})
+  redis.call('ZREM', P .. 'all', id)
+  redis.call('ZREM', qkey(v[1], 'all'), id)
+  redis.call('ZREM', owner_key(v[2]), id)
+  for name, value in pairs(cjson.decode(v[4] or '{}')) do
+    redis.call('ZREM', tag_key(name, value), id)
+  end
+  if v[5] then
+    local field = idem_field(v[2], v[5])
+    if redis.call('HGET', P .. 'idempotency', field) == id then
+      redis.call('HDEL', P .. 'idempotency', field)
+    end
+  end
+  redis.call('DEL', key)
+  return 1
+end
+
+-- Codes mirrored by genqueue.stores.redis.scripts.Code.
+local OK, DUPLICATE, IDEMPOTENCY_CONFLICT, INSUFFICIENT_CREDITS = 0, 1, 2, 3
+local NOT_FOUND, INVALID_STATE, LEASE_LOST = 4, 5, 6
+

@@ -1,0 +1,86 @@
+-- list: one page of jobs, newest first, with the total that match. Reads only.
+-- The smallest of the matching indexes (owner, queue, tags; else every job) is walked and
+-- the other filters are checked per job; with a single index and no type or state filter
+-- the page and the total are read straight from it.
+-- KEYS[1] the index of every job (routes the call to the store's slot)
+-- ARGV[1..4] common (see _lib.lua); ARGV[2] is when a delayed job counts as pending
+-- ARGV[5] limit  ARGV[6] skip  ARGV[7] owner ('' for any)  ARGV[8] queue ('' for any)
+-- ARGV[9] n, then n types; then m, then m states; then t, then t tag name, value pairs
+-- Returns {total, {job fields}...}
+local limit, skip, owner, queue = tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7], ARGV[8]
+local at = 9
+local function set_of()
+  local n, set = tonumber(ARGV[at]), {}
+  for k = 1, n do
+    set[ARGV[at + k]] = true
+  end
+  at = at + n + 1
+  return set, n
+end
+local types, ntypes = set_of()
+local states, nstates = set_of()
+local tags = {}
+for k = 0, tonumber(ARGV[at]) - 1 do
+  tags[#tags + 1] = tag_key(ARGV[at + 1 + 2 * k], ARGV[at + 2 + 2 * k])
+end
+
+local indexes = {}
+if owner ~= '' then indexes[#indexes + 1] = owner_key(owner) end
+if queue ~= '' then indexes[#indexes + 1] = qkey(queue, 'all') end
+for _, key in ipairs(tags) do indexes[#indexes + 1] = key end
+local base, smallest = KEYS[1], nil
+for _, key in ipairs(indexes) do
+  local size = redis.call('ZCARD', key)
+  if smallest == nil or size < smallest then
+    base, smallest = key, size
+  end
+end
+
+local function matches(id)
+  local v = redis.call('HMGET', job_key(id), 'owner', 'queue', 'type', 'state', 'run_at')
+  if (owner ~= '' and v[1] ~= owner) or (queue ~= '' and v[2] ~= queue) then
+    return false
+  end
+  if ntypes > 0 and not types[v[3]] then
+    return false
+  end
+  local state = v[4]
+  if state == 'delayed' and tonumber(v[5]) <= NOW_N then
+    state = 'pending'
+  end
+  if nstates > 0 and not states[state] then
+    return false
+  end
+  for _, key in ipairs(tags) do
+    if not redis.call('ZSCORE', key, id) then
+      return false
+    end
+  end
+  return true
+end
+
+local page, total = {}, 0
+if #indexes <= 1 and ntypes == 0 and nstates == 0 then
+  total = redis.call('ZCARD', base)
+  for _, id in ipairs(redis.call('ZREVRANGE', base, skip, skip + limit - 1)) do
+    page[#page + 1] = whole(id)
+  end
+  return {total, page}
+end
+local start = 0
+while true do
+  local ids = redis.call('ZREVRANGE', base, start, start + 999)
+  for _, id in ipairs(ids) do
+    if matches(id) then
+      total = total + 1
+      if total > skip and #page < limit then
+        page[#page + 1] = whole(id)
+      end
+    end
+  end
+  if #ids < 1000 then
+    break
+  end
+  start = start + 1000
+end
+return {total, page}

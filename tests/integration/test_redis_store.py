@@ -1,0 +1,130 @@
+"""The Redis store's own concerns: scripts that vanish, URLs, an unreachable server, wake-ups."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from genqueue.engine.errors import StoreUnavailable
+from genqueue.engine.store import Completion
+from genqueue.stores import open_store
+from genqueue.stores.redis import RedisStore
+from genqueue.stores.redis.connection import parse_url
+from tests.contract.conftest import FakeClock, engine_on
+from tests.redis_support import free_port, new_prefix, start_server, stop_server, store_url
+
+
+@pytest.fixture(scope="module")
+def private_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of this module's own: SCRIPT FLUSH must not disturb a shared one."""
+    process, port = start_server(tmp_path_factory.mktemp("private-redis"))
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        stop_server(process)
+
+
+@pytest.fixture
+async def private_store(private_redis: str) -> AsyncIterator[RedisStore]:
+    store = RedisStore(private_redis, prefix=new_prefix())
+    await store.setup()
+    yield store
+    await store.close()
+
+
+async def test_script_flush_mid_use_is_survived(
+    private_redis: str, private_store: RedisStore
+) -> None:
+    engine = engine_on(private_store, FakeClock())
+    first = (await engine.submit("alice", "t")).job
+    with redis.Redis.from_url(private_redis) as admin:
+        admin.script_flush()
+        assert admin.script_exists(private_store._scripts.sha["claim"]) == [False]
+    [claimed] = await engine.claim("w", ["q"], 1)
+    assert claimed.job.id == first.id
+    with redis.Redis.from_url(private_redis) as admin:
+        admin.script_flush()
+    assert await engine.complete([Completion(claimed.lease, "ok")]) == set()
+    assert (await engine.get(first.id)).result == "ok"
+
+
+async def test_open_store_reads_prefix_and_cluster_from_the_url() -> None:
+    store = open_store("redis://127.0.0.1:1/0?prefix=abc", redis_prefix="ignored")
+    assert isinstance(store, RedisStore)
+    assert store.keys.job("j") == "{abc}:job:j"
+    await store.close()
+    default = open_store("redis://127.0.0.1:1/0", redis_prefix="mine")
+    assert isinstance(default, RedisStore)
+    assert default.keys.base == "{mine}:"
+    await default.close()
+    target = parse_url("rediss+cluster://h:7000/0?prefix=p&ssl_cert_reqs=none")
+    assert (target.url, target.cluster, target.prefix) == (
+        "rediss://h:7000/0?ssl_cert_reqs=none",
+        True,
+        "p",
+    )
+    with pytest.raises(ValueError, match="braces"):
+        open_store("redis://127.0.0.1:1/0?prefix={x}")
+
+
+async def test_an_unreachable_server_is_store_unavailable() -> None:
+    store = RedisStore(f"redis://127.0.0.1:{free_port()}/0", prefix=new_prefix())
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable):
+        await store.ping()
+    with pytest.raises(StoreUnavailable):
+        await engine_on(store, FakeClock()).submit("alice", "t")
+    await store.wait_for_work(0.05)
+    assert time.monotonic() - started < 15
+    await store.close()
+
+
+async def test_a_restarted_server_is_reconnected_and_its_scripts_reloaded(tmp_path: Path) -> None:
+    process, port = start_server(tmp_path / "first")
+    url = f"redis://127.0.0.1:{port}/0"
+    store = RedisStore(url, prefix=new_prefix())
+    await store.setup()
+    engine = engine_on(store, FakeClock())
+    try:
+        await engine.submit("alice", "t")
+        stop_server(process)
+        with pytest.raises(StoreUnavailable):
+            await engine.submit("alice", "t")
+        process, _ = start_server(tmp_path / "second", port=port)
+        assert (await engine.submit("alice", "t")).created
+        assert len(await engine.claim("w", ["q"], 5)) == 1
+    finally:
+        await store.close()
+        stop_server(process)
+
+
+async def test_an_enqueue_in_another_process_wakes_an_idle_worker_at_once(
+    redis_url: str, redis_prefix: str
+) -> None:
+    url = store_url(redis_url, redis_prefix)
+    worker_store, producer_store = RedisStore(url), RedisStore(url)
+    await worker_store.setup()
+    await producer_store.setup()
+    clock = FakeClock()
+    worker, producer = engine_on(worker_store, clock, 1), engine_on(producer_store, clock, 2)
+    try:
+        latencies = []
+        for _ in range(20):
+            assert await worker.claim("w", ["q"], 1) == []
+            waiting = asyncio.create_task(worker_store.wait_for_work(2.0))
+            await asyncio.sleep(0.005)
+            started = time.monotonic()
+            await producer.submit("alice", "t")
+            await waiting
+            latencies.append(time.monotonic() - started)
+            [claimed] = await worker.claim("w", ["q"], 1)
+            await worker.complete([Completion(claimed.lease, None)])
+        assert sorted(latencies)[-2] < 0.05
+    finally:
+        await worker_store.close()
+        await producer_store.close()
