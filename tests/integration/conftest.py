@@ -36,6 +36,8 @@ from genqueue.engine.store import LedgerKind, Store
 from genqueue.stores import open_store
 from tests.apps.faulty import RECORDS_ENV
 from tests.conftest import FOREIGN_SETTINGS
+from tests.redis_support import delete_prefix, new_prefix
+from tests.redis_support import store_url as redis_store_url
 
 T = TypeVar("T")
 
@@ -188,8 +190,13 @@ class Cluster:
         return code
 
     async def stop_all(self, within: float = 15.0) -> None:
-        """SIGTERM every live worker and require each to exit cleanly."""
+        """SIGTERM every live worker and require each to exit cleanly.
+
+        A worker is signalled only once it has registered: one still starting up (a
+        replacement a supervisor just started) has no SIGTERM handler yet.
+        """
         live = [w for w in self.workers if w.alive]
+        await self.registered(*live)
         for worker in live:
             self.terminate(worker)
         for worker in live:
@@ -371,10 +378,12 @@ async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.db'}"
         return
-    redis_support = pytest.importorskip("tests.redis_support", reason="no Redis store yet")
-    base_url = request.getfixturevalue("redis_url")
-    async with redis_support.fresh_prefix(base_url) as prefix:
-        yield f"{base_url}?prefix={prefix}"
+    base_url: str = request.getfixturevalue("redis_url")
+    prefix = new_prefix()
+    try:
+        yield redis_store_url(base_url, prefix)
+    finally:
+        delete_prefix(base_url, prefix)
 
 
 @pytest.fixture
