@@ -20,8 +20,7 @@ $(BENCH_STAMP): $(STAMP)
 	touch $@
 
 run: .venv
-	$(BIN)/genqueue enqueue demo --data '{"steps": 5}' --count 3
-	exec $(BIN)/genqueue worker --log-level debug
+	exec $(BIN)/genqueue serve
 
 test: .venv
 	$(BIN)/pytest

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import secrets
 import signal
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +22,7 @@ from genqueue.worker.runner import Worker, WorkerOptions
 
 app = typer.Typer(no_args_is_help=True, help="genqueue: long-running generation jobs.")
 console = Console()
+DEV_TOKEN_SECONDS = 7 * 24 * 3600.0
 
 AppOption = Annotated[
     list[str] | None,
@@ -83,6 +85,61 @@ async def _run_worker(
         logging.getLogger("genqueue").info(
             "worker %s stopped after %d job(s)", runner.id, runner.processed
         )
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (GENQUEUE_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (GENQUEUE_PORT, default 8000).")] = None,
+    apps: AppOption = None,
+    access_log: Annotated[
+        bool, typer.Option("--access-log", help="Log every request (off: it costs throughput).")
+    ] = False,
+    log_level: Annotated[
+        str, typer.Option(help="debug shows every job (GENQUEUE_LOG_LEVEL).")
+    ] = "",
+) -> None:
+    """Serve the HTTP API with GENQUEUE_WORKERS embedded worker slots (0 = API only)."""
+    import uvicorn
+
+    from genqueue.api import create_app
+
+    settings = Settings()
+    level = log_level or settings.log_level
+    _logging(level)
+    if not settings.jwt_secret and not settings.jwks_url:
+        settings = settings.model_copy(update={"jwt_secret": secrets.token_urlsafe(32)})
+        _print_dev_tokens(settings, host or settings.host, port or settings.port)
+    config = uvicorn.Config(
+        create_app(settings, apps=apps or []),
+        host=host or settings.host,
+        port=port or settings.port,
+        access_log=access_log,
+        log_level=level.lower(),
+        log_config=None,
+        lifespan="on",
+        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds) + 5,
+    )
+    uvicorn.Server(config).run()
+
+
+def _print_dev_tokens(settings: Settings, host: str, port: int) -> None:
+    from genqueue.api.auth import issue_token
+
+    secret = settings.jwt_secret or ""
+    user = issue_token(secret, "dev-user", ttl=DEV_TOKEN_SECONDS)
+    admin = issue_token(secret, "dev-admin", admin=True, ttl=DEV_TOKEN_SECONDS)
+    base = f"http://{host}:{port}"
+    console.print(
+        "[yellow]GENQUEUE_JWT_SECRET is not set: using a random dev secret for this run.[/yellow]"
+    )
+    typer.echo(f"user token (sub dev-user):   {user}")
+    typer.echo(f"admin token (sub dev-admin): {admin}")
+    typer.echo(
+        f"try: curl -s -X POST {base}/api/v1/jobs -H 'Authorization: Bearer {user}' "
+        '-H \'Content-Type: application/json\' -d \'{"type": "demo", "data": {"steps": 5}}\''
+    )
+    typer.echo(f"docs: {base}/docs")
 
 
 @app.command()

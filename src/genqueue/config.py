@@ -21,6 +21,23 @@ def parse_costs(text: str) -> dict[str, int]:
     return costs
 
 
+RATE_UNITS = {"second": 1.0, "minute": 60.0, "hour": 3600.0, "day": 86400.0}
+RATE_UNITS.update({"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0})
+
+
+def parse_rate(text: str) -> tuple[int, float] | None:
+    """`60/minute` → (60, 60.0); `0` or `off` → None (no limit). Units: second, minute,
+    hour, day (or s, m, h, d)."""
+    if text.strip().lower() in ("0", "off", "none"):
+        return None
+    count, sep, unit = text.strip().partition("/")
+    if not sep or not count.strip().isdigit() or unit.strip().lower() not in RATE_UNITS:
+        raise ValueError(f"a rate looks like 60/minute (or 0 for none), not {text!r}")
+    if int(count) < 1:
+        return None
+    return int(count), RATE_UNITS[unit.strip().lower()]
+
+
 def _split(value: object) -> object:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
@@ -63,11 +80,28 @@ class Settings(BaseSettings):
     shutdown_grace_seconds: float = Field(
         default=10.0, ge=0, validation_alias="GENQUEUE_SHUTDOWN_GRACE"
     )
+    jwks_url: str | None = Field(default=None, validation_alias="GENQUEUE_JWKS_URL")
+    jwt_audience: str | None = Field(default=None, validation_alias="GENQUEUE_JWT_AUDIENCE")
+    jwt_issuer: str | None = Field(default=None, validation_alias="GENQUEUE_JWT_ISSUER")
+    submit_rate: str = Field(default="60/minute", validation_alias="GENQUEUE_SUBMIT_RATE")
+    api_rate: str = Field(default="1200/minute", validation_alias="GENQUEUE_API_RATE")
+    max_body_bytes: int = Field(
+        default=15 * 1024 * 1024, ge=1, validation_alias="GENQUEUE_MAX_BODY_BYTES"
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="CORS_ORIGINS"
+    )
 
-    @field_validator("queues", "apps", mode="before")
+    @field_validator("queues", "apps", "cors_origins", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:
         return _split(value)
+
+    @field_validator("submit_rate", "api_rate")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        parse_rate(value)
+        return value
 
     @field_validator("costs", mode="before")
     @classmethod

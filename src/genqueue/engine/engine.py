@@ -148,7 +148,7 @@ class Engine:
         states = await self.store.queue_states(self.clock(), [job.queue])
         counts = states[0].counts if states else {}
         position = await self.store.position(job.id) if job.state.is_waiting else 0
-        concurrency = await self._concurrency_of(job.queue)
+        concurrency = await self.concurrency_of(job.queue)
         median = await self.typical_duration(job.queue, job.type)
         return WaitEstimate(
             position=position,
@@ -170,7 +170,8 @@ class Engine:
         alive_since = self.clock() - self.config.lease_seconds
         return [w for w in await self.store.workers() if w.heartbeat_at >= alive_since]
 
-    async def _concurrency_of(self, queue: str) -> int:
+    async def concurrency_of(self, queue: str) -> int:
+        """Jobs of `queue` that can run at once: the live workers' slots, within its cap."""
         cap = self.catalog.queue(queue).concurrency
         serving = sum(w.concurrency for w in await self.live_workers() if queue in w.queues)
         candidates = [c for c in (cap, serving) if c]

@@ -17,6 +17,14 @@ class JobNotFound(GenqueueError):
         self.job_id = job_id
 
 
+class QueueNotFound(GenqueueError):
+    """No queue of that name is configured or has ever had a job."""
+
+    def __init__(self, queue: str) -> None:
+        super().__init__(f"queue {queue} not found")
+        self.queue = queue
+
+
 class InvalidTransition(GenqueueError):
     """The job is not in a state that allows the requested change (a lost compare-and-set)."""
 

@@ -291,10 +291,8 @@ DELETE FROM durations WHERE rowid IN (
 -- name: duration_groups
 SELECT DISTINCT queue, type FROM durations;
 
--- name: throttle_hit
-INSERT INTO throttle (key, window, count) VALUES (:key, :window, 1)
-ON CONFLICT (key, window) DO UPDATE SET count = count + 1
-RETURNING count;
-
--- name: throttle_forget
-DELETE FROM throttle WHERE key = :key AND window < :window;
+-- name: count_hit
+INSERT INTO throttles (key, slot, hits) VALUES (:key, :slot, 1)
+ON CONFLICT (key) DO UPDATE
+SET hits = CASE WHEN slot = excluded.slot THEN hits + 1 ELSE 1 END, slot = excluded.slot
+RETURNING hits;

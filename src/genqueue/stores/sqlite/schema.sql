@@ -126,10 +126,9 @@ CREATE TABLE IF NOT EXISTS durations (
 CREATE INDEX IF NOT EXISTS durations_type ON durations (queue, type, at);
 CREATE INDEX IF NOT EXISTS durations_queue ON durations (queue, at);
 
--- Hits per key in one fixed window (`throttle()`); a key's older windows go as it is hit.
-CREATE TABLE IF NOT EXISTS throttle (
-    key    TEXT NOT NULL,
-    window INTEGER NOT NULL,
-    count  INTEGER NOT NULL,
-    PRIMARY KEY (key, window)
+-- Per-key hit counts of the current fixed window (API rate limits shared by all processes).
+CREATE TABLE IF NOT EXISTS throttles (
+    key    TEXT PRIMARY KEY,
+    slot   INTEGER NOT NULL,
+    hits   INTEGER NOT NULL
 ) WITHOUT ROWID;

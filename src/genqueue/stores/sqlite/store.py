@@ -28,6 +28,8 @@ from genqueue.stores.sqlite.rows import (
 from genqueue.stores.sqlite.worker_path import WorkerPath
 
 Q = book.Q
+MIN_RETRY_SECONDS = 0.001
+"""A refused hit right at a window's end still waits a moment: a retry is always > 0."""
 
 
 class SqliteStore(WorkerPath, Operations):
@@ -94,6 +96,16 @@ class SqliteStore(WorkerPath, Operations):
         rows = await self.db.read(lambda c: c.execute(Q[name], params).fetchall())
         return [ledger_from_row(r) for r in rows]
 
+    # -- rate limits ----------------------------------------------------------------
+
+    async def throttle(self, key: str, limit: int, window_seconds: float, now: float) -> float:
+        slot = math.floor(now / window_seconds)
+        params = {"key": key, "slot": slot}
+        hits: int = await self.db.write(lambda c: c.execute(Q["count_hit"], params).fetchone()[0])
+        if hits <= limit:
+            return 0.0
+        return max((slot + 1) * window_seconds - now, MIN_RETRY_SECONDS)
+
     # -- the event feed -------------------------------------------------------------
 
     async def events_after(self, after: str | None, limit: int) -> list[Event]:
@@ -110,24 +122,6 @@ class SqliteStore(WorkerPath, Operations):
             lambda c: c.execute(Q["trim_events"], {"keep": max(keep, 1)}).rowcount
         )
         return result
-
-    # -- throttling -----------------------------------------------------------------
-
-    async def throttle(self, key: str, limit: int, window_seconds: float, now: float) -> float:
-        """Count one hit for `key` in the fixed window floor(now / window_seconds); 0.0 when
-        the count including this hit is at most `limit`, else the seconds until that window
-        ends (always > 0). Shared by every process on the store."""
-        window = math.floor(now / window_seconds)
-        params = {"key": key, "window": window}
-
-        def tx(conn: sqlite3.Connection) -> int:
-            conn.execute(Q["throttle_forget"], params)
-            return int(conn.execute(Q["throttle_hit"], params).fetchone()[0])
-
-        count: int = await self.db.write(tx)
-        if count <= limit:
-            return 0.0
-        return max((window + 1) * window_seconds - now, 1e-6)
 
 
 def _worker_params(info: WorkerInfo) -> dict[str, Any]:

@@ -1,0 +1,114 @@
+"""`GET /api/v1/jobs/{jobId}/events`: a job's events as Server-Sent Events.
+
+Every event's `id:` is its id in the store's event feed. A client that reconnects with
+`Last-Event-ID` gets the events after it replayed from the feed (even after the job
+ended), then the live ones; a new connection gets a `snapshot` event first. The stream
+ends after the job's final event.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header
+from starlette.responses import StreamingResponse
+
+from genqueue.api.deps import State, User, visible_job
+from genqueue.api.errors import error_responses
+from genqueue.api.routes.jobs import JobId
+from genqueue.api.views import job_view
+from genqueue.engine.engine import Engine
+from genqueue.engine.events import Event
+from genqueue.engine.job import Job
+from genqueue.realtime.hub import Subscription
+
+router = APIRouter(prefix="/api/v1/jobs", tags=["events"])
+
+HEARTBEAT_SECONDS = 15.0
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+def sse(event_id: str, kind: str, data: dict[str, Any]) -> bytes:
+    payload = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return f"id: {event_id}\nevent: {kind}\ndata: {payload}\n\n".encode()
+
+
+def event_message(event: Event) -> bytes:
+    data = {"jobId": event.job_id, "type": event.type, "at": event.at, **event.data}
+    return sse(event.id, event.kind.value, data)
+
+
+@router.get(
+    "/{jobId}/events",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "description": "Events: snapshot, created, active, progress, partial, retrying, "
+            "stalled, then completed, failed or cancelled (the stream then ends).",
+        },
+        **error_responses(404),
+    },
+    summary="Stream a job's events (SSE)",
+)
+async def job_events(
+    jobId: JobId,
+    state: State,
+    user: User,
+    last_event_id: Annotated[
+        str | None, Header(alias="Last-Event-ID", max_length=100, description="Resume after it.")
+    ] = None,
+) -> StreamingResponse:
+    before = await visible_job(state.engine, user, jobId)
+    subscription = await state.events.subscribe(job_id=jobId)
+    stream = _stream(state.engine, subscription, before, last_event_id)
+    return StreamingResponse(stream, media_type="text/event-stream", headers=SSE_HEADERS)
+
+
+async def _stream(
+    engine: Engine, subscription: Subscription, before: Job, last_event_id: str | None
+) -> AsyncIterator[bytes]:
+    try:
+        async for message in _messages(engine, subscription, before, last_event_id):
+            yield message
+    finally:
+        subscription.close()
+
+
+async def _messages(
+    engine: Engine, subscription: Subscription, before: Job, last_event_id: str | None
+) -> AsyncIterator[bytes]:
+    """`before` was read before subscribing: if it had ended then, its final event lies
+    before the subscription's start, so a replay that does not meet it means the client
+    has it already."""
+    if last_event_id:
+        if last_event_id != subscription.start_id:
+            replay = subscription.hub.replay(before.id, last_event_id, subscription.start_id)
+            async for event in replay:
+                yield event_message(event)
+                if event.kind.is_final:
+                    return
+        if before.state.is_final:
+            return
+    else:
+        job = await engine.get(before.id)
+        yield sse(subscription.start_id, "snapshot", _snapshot(engine, job))
+        if job.state.is_final:
+            yield sse(subscription.start_id, job.state.value, _snapshot(engine, job))
+            return
+    while True:
+        live = await subscription.next(HEARTBEAT_SECONDS)
+        if live is None:
+            if subscription.overflowed:
+                return
+            yield b": heartbeat\n\n"
+            continue
+        yield event_message(live)
+        if live.kind.is_final:
+            return
+
+
+def _snapshot(engine: Engine, job: Job) -> dict[str, Any]:
+    return job_view(job, engine.clock())

@@ -1,0 +1,27 @@
+"""`/health` (the process answers) and `/ready` (the store answers); no token needed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from genqueue.api.deps import State
+from genqueue.api.envelope import json_response
+from genqueue.api.errors import error_responses
+from genqueue.api.models import Health
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=Health, summary="The process is alive")
+async def health() -> Any:
+    return json_response({"status": "ok"})
+
+
+@router.get(
+    "/ready", response_model=Health, responses=error_responses(503), summary="The store answers"
+)
+async def ready(state: State) -> Any:
+    await state.engine.store.ping()
+    return json_response({"status": "ready"})

@@ -1,0 +1,57 @@
+"""What the app holds while it runs, kept on `app.state.api` (no module globals)."""
+
+from __future__ import annotations
+
+from genqueue.api.auth import Authenticator
+from genqueue.api.limits import RateLimiter
+from genqueue.api.waits import WaitEstimator
+from genqueue.bootstrap import Runtime
+from genqueue.config import Settings, parse_rate
+from genqueue.engine.engine import Engine
+from genqueue.engine.errors import StoreUnavailable
+from genqueue.realtime.hub import EventHub
+
+
+class ApiState:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.authenticator = Authenticator(settings)
+        self.runtime: Runtime | None = None
+        self.hub: EventHub | None = None
+        self.submit_limiter: RateLimiter | None = None
+        self.api_limiter: RateLimiter | None = None
+        self.waits: WaitEstimator | None = None
+
+    def attach(self, runtime: Runtime, hub: EventHub) -> None:
+        self.runtime = runtime
+        self.hub = hub
+        self.waits = WaitEstimator(runtime.engine)
+        store = runtime.engine.store
+        submit = parse_rate(self.settings.submit_rate)
+        api = parse_rate(self.settings.api_rate)
+        self.submit_limiter = submit and RateLimiter(store, "submit", *submit)
+        self.api_limiter = api and RateLimiter(store, "api", *api)
+
+    def detach(self) -> None:
+        self.runtime = None
+        self.hub = None
+        self.submit_limiter = self.api_limiter = None
+        self.waits = None
+
+    @property
+    def engine(self) -> Engine:
+        if self.runtime is None:
+            raise StoreUnavailable("the API is not started")
+        return self.runtime.engine
+
+    @property
+    def events(self) -> EventHub:
+        if self.hub is None:
+            raise StoreUnavailable("the API is not started")
+        return self.hub
+
+    @property
+    def wait_estimator(self) -> WaitEstimator:
+        if self.waits is None:
+            raise StoreUnavailable("the API is not started")
+        return self.waits
