@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -26,8 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 
+from genqueue.api.auth import issue_token
 from genqueue.apps import load_registry
 from genqueue.engine.engine import Engine, EngineConfig
 from genqueue.engine.events import Event
@@ -36,7 +39,7 @@ from genqueue.engine.store import LedgerKind, Store
 from genqueue.stores import open_store
 from tests.apps.faulty import RECORDS_ENV
 from tests.conftest import FOREIGN_SETTINGS
-from tests.redis_support import delete_prefix, new_prefix
+from tests.redis_support import delete_prefix, free_port, new_prefix
 from tests.redis_support import store_url as redis_store_url
 
 T = TypeVar("T")
@@ -107,6 +110,20 @@ class WorkerProcess:
         return stat.rsplit(")", 1)[1].split()[0]
 
 
+@dataclass
+class ApiServer:
+    """A `genqueue serve` process (no embedded workers) on a loopback port."""
+
+    process: WorkerProcess
+    url: str
+    token: str
+    """An HS256 bearer token for OWNER."""
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
 class Cluster:
     def __init__(self, tmp_path: Path, store_url: str, engine: Engine, store: Store) -> None:
         self.tmp_path = tmp_path
@@ -116,6 +133,7 @@ class Cluster:
         self.engine = engine
         self.store = store
         self.workers: list[WorkerProcess] = []
+        self.apis: list[ApiServer] = []
 
     # -- processes ----------------------------------------------------------------------
 
@@ -145,19 +163,48 @@ class Cluster:
         command = [*genqueue_command(), "worker", "--app", APP, "--concurrency", str(concurrency)]
         if queues:
             command += ["--queues", ",".join(queues)]
+        worker = self._spawn(name, command, self.env(lease_seconds, grace_seconds))
+        self.workers.append(worker)
+        return worker
+
+    def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> WorkerProcess:
         log_path = self.tmp_path / f"{name}.log"
         with log_path.open("wb") as log:
             popen = subprocess.Popen(
                 command,
                 cwd=REPO,
-                env=self.env(lease_seconds, grace_seconds),
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        worker = WorkerProcess(name, popen, log_path)
-        self.workers.append(worker)
-        return worker
+        return WorkerProcess(name, popen, log_path)
+
+    async def serve(self, within: float = 20.0) -> ApiServer:
+        """Start `genqueue serve` on this store; wait until its /ready answers 200."""
+        port = free_port()
+        secret = secrets.token_urlsafe(32)
+        env = self.env(LEASE_SECONDS, GRACE_SECONDS)
+        env.update(
+            GENQUEUE_JWT_SECRET=secret,
+            GENQUEUE_WORKERS="0",
+            GENQUEUE_SUBMIT_RATE="100000/minute",
+            GENQUEUE_API_RATE="100000/minute",
+            PYTHONUNBUFFERED="1",
+        )
+        command = [*genqueue_command(), "serve", "--app", APP, "--host", "127.0.0.1"]
+        process = self._spawn(f"api{len(self.apis)}", [*command, "--port", str(port)], env)
+        api = ApiServer(process, f"http://127.0.0.1:{port}", issue_token(secret, OWNER))
+        self.apis.append(api)
+
+        async def ready() -> bool:
+            async with httpx.AsyncClient(base_url=api.url, timeout=1.0) as client:
+                with contextlib.suppress(httpx.TransportError):
+                    return (await client.get("/ready")).status_code == 200
+            return False
+
+        await self.eventually(ready, within, "genqueue serve to be ready")
+        return api
 
     async def registered(self, *workers: WorkerProcess, within: float = 15.0) -> None:
         """Wait until each worker process has registered itself in the store."""
@@ -204,8 +251,8 @@ class Cluster:
             assert code == 0, f"{worker.name} exited {code}:\n{worker.log()[-3000:]}"
 
     def check_processes(self) -> None:
-        """Fail at once, with its log, when a worker died that the test did not stop."""
-        for worker in self.workers:
+        """Fail at once, with its log, when a worker or API process died unbidden."""
+        for worker in [*self.workers, *(api.process for api in self.apis)]:
             if not worker.expected_exit and not worker.alive:
                 raise AssertionError(
                     f"{worker.name} (pid {worker.pid}) exited with {worker.returncode}:\n"
@@ -213,7 +260,7 @@ class Cluster:
                 )
 
     def close(self) -> None:
-        for worker in self.workers:
+        for worker in [*self.workers, *(api.process for api in self.apis)]:
             if worker.alive:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(worker.pid, signal.SIGKILL)

@@ -12,12 +12,13 @@ import asyncio
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.redis_support import free_port
 
 PERSISTENCE: dict[str, tuple[str, ...]] = {
     "aof-everysec": ("--appendonly", "yes", "--appendfsync", "everysec", "--save", ""),
@@ -38,13 +39,6 @@ def require_redis_server() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return binary
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class RedisServer:
