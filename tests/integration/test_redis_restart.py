@@ -171,15 +171,20 @@ class Run:
         self.submitter = Submitter(through_engine(cluster), JOBS)
         self.submitting: asyncio.Task[None] | None = None
 
-    async def start(self, send: Send | None = None) -> None:
-        if send is not None:
-            self.submitter.send = send
+    async def start(self, client: httpx.AsyncClient | None = None) -> ApiServer | None:
+        """Start the workers and the submitter: through a `genqueue serve` process when
+        given an HTTP client, else through the test's engine."""
         self.workers = [
             self.cluster.start(concurrency=4, queues=[WORK_QUEUE], lease_seconds=LEASE)
             for _ in range(2)
         ]
+        api = None
+        if client is not None:
+            api = await self.cluster.serve()
+            self.submitter.send = through_api(client, api)
         await self.cluster.registered(*self.workers)
         self.submitting = asyncio.create_task(self.submitter.run())
+        return api
 
     def guard(self) -> None:
         """No worker died, and the submitter failed with nothing but StoreUnavailable."""
@@ -304,8 +309,8 @@ async def test_restart_keeps_every_acknowledged_job(
     that lease, and the job runs once it expires.
     """
     async with redis_cluster(tmp_path, persistence) as run, httpx.AsyncClient(timeout=10) as client:
-        api = await run.cluster.serve()
-        await run.start(through_api(client, api))
+        api = await run.start(client)
+        assert api is not None
         await run.mid_run(JOBS // 3)
         outage = await run.outage(how, api_ready=lambda: ready(client, api))
         await run.finish()
