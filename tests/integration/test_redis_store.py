@@ -11,7 +11,8 @@ import pytest
 import redis
 
 from genqueue.engine.errors import StoreUnavailable
-from genqueue.engine.store import Completion
+from genqueue.engine.job import JobState
+from genqueue.engine.store import Completion, ListQuery, NewJob
 from genqueue.stores import open_store
 from genqueue.stores.redis import RedisStore
 from genqueue.stores.redis.connection import parse_url
@@ -88,9 +89,9 @@ async def test_a_restarted_server_is_reconnected_and_its_scripts_reloaded(tmp_pa
     process, port = start_server(tmp_path / "first")
     url = f"redis://127.0.0.1:{port}/0"
     store = RedisStore(url, prefix=new_prefix())
-    await store.setup()
     engine = engine_on(store, FakeClock())
     try:
+        await store.setup()
         await engine.submit("alice", "t")
         stop_server(process)
         with pytest.raises(StoreUnavailable):
@@ -125,6 +126,73 @@ async def test_an_enqueue_in_another_process_wakes_an_idle_worker_at_once(
             [claimed] = await worker.claim("w", ["q"], 1)
             await worker.complete([Completion(claimed.lease, None)])
         assert sorted(latencies)[-2] < 0.05
+    finally:
+        await worker_store.close()
+        await producer_store.close()
+
+
+async def test_cleaning_leaves_no_index_entry_behind(redis_url: str, redis_prefix: str) -> None:
+    store = RedisStore(redis_url, prefix=redis_prefix)
+    await store.setup()
+    clock = FakeClock()
+    engine = engine_on(store, clock)
+    try:
+        submitted = await engine.submit(
+            "alice", "t", tags={"characterId": "c1"}, idempotency_key="k"
+        )
+        [claimed] = await engine.claim("w", ["q"], 1)
+        await engine.complete([Completion(claimed.lease, None)])
+        clock.advance(10)
+        assert await engine.clean("q", [JobState.COMPLETED], older_than=5) == 1
+        with redis.Redis.from_url(redis_url, decode_responses=True) as admin:
+            left = set(admin.scan_iter(match=store.keys.pattern))
+            assert not admin.hgetall(store.keys.base + "idempotency")
+        indexes = ("job:", "owner:", "tag:", ":all", ":completed", ":pending", ":active")
+        assert not [key for key in left if any(part in key for part in indexes)]
+        again = await engine.submit("alice", "t", tags={"characterId": "c1"}, idempotency_key="k")
+        assert again.created
+        assert again.job.id != submitted.job.id
+    finally:
+        await store.close()
+
+
+async def test_an_enqueue_sent_twice_makes_one_job_and_one_charge(
+    redis_url: str, redis_prefix: str
+) -> None:
+    store = RedisStore(redis_url, prefix=redis_prefix, initial_credits=10)
+    await store.setup()
+    try:
+        job = NewJob("j1", "q", "paid", "alice", None, {}, 100, 3, 2, 1.0, 1.0)
+        first, second = await store.enqueue(job), await store.enqueue(job)
+        assert first.created
+        assert second.created
+        assert second.job.id == "j1"
+        assert await store.balance("alice") == 8
+        assert (await store.list_jobs(ListQuery(owner="alice"))).total == 1
+    finally:
+        await store.close()
+
+
+async def test_a_delayed_job_from_another_process_starts_on_time(
+    redis_url: str, redis_prefix: str
+) -> None:
+    url = store_url(redis_url, redis_prefix)
+    worker_store, producer_store = RedisStore(url), RedisStore(url)
+    await worker_store.setup()
+    await producer_store.setup()
+    worker, producer = (
+        engine_on(worker_store, time.time, 1),
+        engine_on(producer_store, time.time, 2),
+    )
+    try:
+        assert await worker.claim("w", ["q"], 1) == []
+        job = (await producer.submit("alice", "t", delay_seconds=0.3)).job
+        deadline = time.monotonic() + 5.0
+        while not (claimed := await worker.claim("w", ["q"], 1)):
+            assert time.monotonic() < deadline
+            await worker_store.wait_for_work(5.0)
+        assert claimed[0].job.id == job.id
+        assert time.time() - job.run_at < 0.2
     finally:
         await worker_store.close()
         await producer_store.close()

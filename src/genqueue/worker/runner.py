@@ -94,6 +94,8 @@ class Worker:
         self._done: list[tuple[Running, Completion]] = []
         self._done_ready = asyncio.Event()
         self._slot_freed = asyncio.Event()
+        self._unacked: set[str] = set()
+        """Jobs whose handler has finished and whose completion is still being written."""
         self._stopping = asyncio.Event()
         self._threads_busy = 0
         self._threads_lock = threading.Lock()
@@ -103,6 +105,7 @@ class Worker:
     def stop(self) -> None:
         """Stop claiming; running jobs get the grace period, then go back to the queue."""
         self._stopping.set()
+        self._slot_freed.set()  # a claim loop waiting for a slot looks at `_stopping` again
 
     async def run(self) -> None:
         await self._retrying(self._register)
@@ -164,10 +167,12 @@ class Worker:
 
     async def _claim_loop(self) -> None:
         while not self._stopping.is_set():
-            free = self.concurrency - len(self._running)
+            free = self._free_slots()
             if free <= 0:
+                # Waited on directly (not with `_first`), so the claim starts in the same
+                # turn of the loop as the completion write: a store can send both at once.
                 self._slot_freed.clear()
-                await _first(self._slot_freed.wait(), self._stopping.wait())
+                await self._slot_freed.wait()
                 continue
             try:
                 claimed = await self.engine.claim(self.id, self.queues, free)
@@ -184,14 +189,28 @@ class Worker:
             wait = self.engine.store.wait_for_work(self.options.idle_wait_seconds)
             await _first(wait, self._stopping.wait())
 
+    def _free_slots(self) -> int:
+        """Slots whose handler has finished count as free before the completion is written,
+        so the next claim overlaps that write; at most `concurrency` writes wait at once."""
+        handlers = len(self._running) - len(self._unacked)
+        return min(self.concurrency - handlers, 2 * self.concurrency - len(self._running))
+
     async def _work_waiting(self) -> bool:
-        """Pending jobs, or delayed ones due soon, in the served queues that are not paused."""
+        """Pending jobs, or delayed ones due soon, in the served queues that are not paused.
+
+        A store that cannot answer counts as work waiting: the next claim retries it.
+        """
         now = self.engine.clock()
         horizon = now + BURST_HORIZON_SECONDS
+        try:
+            states = await self.engine.store.queue_states(now, self.served_queues)
+        except StoreUnavailable as exc:
+            log.warning("could not look for waiting work: %s", exc)
+            return True
         return any(
             q.counts.get(JobState.PENDING, 0) > 0
             or (q.next_run_at is not None and q.next_run_at <= horizon)
-            for q in await self.engine.store.queue_states(now, self.served_queues)
+            for q in states
             if not q.paused
         )
 
@@ -291,6 +310,8 @@ class Worker:
                     return
                 self._done.append((running, Completion(claimed.lease, result)))
                 self._done_ready.set()
+                self._unacked.add(running.id)
+                self._slot_freed.set()
                 return
             case Failed(reason=reason, stacktrace=stack, retryable=retryable):
                 log.info("job %s attempt %d failed: %s", running.id, claimed.attempt, reason)
@@ -314,6 +335,7 @@ class Worker:
     def _finish(self, running: Running) -> None:
         if self._running.pop(running.id, None) is not None:
             self.processed += 1
+        self._unacked.discard(running.id)
         self._slot_freed.set()
 
     def _interrupt(self, running: Running, why: Interrupt) -> None:

@@ -14,8 +14,9 @@ from genqueue.engine.errors import (
 )
 from genqueue.engine.job import Job
 from genqueue.stores.redis.codec import job_from_flat, num
-from genqueue.stores.redis.connection import Target, at_edge, connect, parse_url
+from genqueue.stores.redis.connection import Target, at_edge, close, connect, parse_url
 from genqueue.stores.redis.keys import Keys
+from genqueue.stores.redis.pipeliner import Pipeliner
 from genqueue.stores.redis.scripts import Code, Scripts
 
 DEFAULT_EVENTS_KEPT = 100_000
@@ -38,6 +39,7 @@ class RedisBase:
         self.redis: Any = connect(target)
         self._blocking: Any = connect(target, blocking=True)
         self._scripts = Scripts()
+        self._pipeliner = None if target.cluster else Pipeliner(self.redis, self._scripts)
         self._served: list[str] = []
         """Queues of the last claim: the wake lists `wait_for_work` listens on."""
         self._next_due: float | None = None
@@ -51,8 +53,10 @@ class RedisBase:
         await self._scripts.load_all(self.redis)
 
     async def close(self) -> None:
-        await self.redis.aclose()
-        await self._blocking.aclose()
+        if self._pipeliner is not None:
+            await self._pipeliner.close()
+        await close(self.redis)
+        await close(self._blocking)
 
     @at_edge
     async def ping(self) -> None:
@@ -62,7 +66,9 @@ class RedisBase:
 
     async def _run(self, name: str, key: str, now: float, *args: Any) -> Any:
         common = [self.keys.base, num(now), str(self.initial_credits), str(self.events_kept)]
-        return await self._scripts.run(self.redis, name, key, [*common, *args])
+        if self._pipeliner is None:
+            return await self._scripts.run(self.redis, name, key, [*common, *args])
+        return await self._pipeliner.run(name, key, [*common, *args])
 
     async def _transition(self, name: str, job_id: str, now: float, *args: Any) -> Job:
         """A script on one job that answers {code, ...}; the codes become typed errors."""

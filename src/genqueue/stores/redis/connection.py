@@ -2,9 +2,13 @@
 
 `redis://host:port/db` and `rediss://` name one server; `redis+cluster://host:port` and
 `rediss+cluster://` name any node of a Redis Cluster. `?prefix=NAME` picks the key prefix.
-The client reconnects by itself: each command is retried with exponential backoff for a
-couple of seconds, then the store raises `StoreUnavailable` and its caller (the worker's
-loops, the HTTP layer) decides what to do.
+The client reconnects by itself: a command that could not be sent (connection refused or
+reset, a server still loading) is retried with exponential backoff for a couple of
+seconds, then the store raises `StoreUnavailable` and its caller (the worker's loops, the
+HTTP layer) decides what to do. A connection lost after a command went out is ambiguous:
+the retry may run a script twice. The scripts are written for that: an enqueue of a job
+id that exists returns that job, a completion or failure of a job that already moved on is
+refused as a lost lease, and a claim sent twice leaves its first jobs to lease expiry.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ from genqueue.engine.errors import StoreUnavailable
 SCHEMES = ("redis", "rediss", "redis+cluster", "rediss+cluster")
 RETRIES = 6
 """Backoff 20 ms doubling to 1 s: about 2.5 s of retries before a call gives up."""
+MAX_CONNECTIONS = 1000
+"""Per client; beyond it a call fails (StoreUnavailable). Calls made together share a
+pipeline (see pipeliner.py), so a process seldom needs more than a few."""
 
 UNAVAILABLE: tuple[type[BaseException], ...] = (
     rx.ConnectionError,
@@ -91,5 +98,11 @@ def connect(target: Target, *, blocking: bool = False) -> Redis | RedisCluster:
     if target.cluster:
         return RedisCluster.from_url(target.url, **options)
     options["health_check_interval"] = 15
-    options["retry_on_error"] = [rx.ConnectionError, rx.TimeoutError, rx.BusyLoadingError]
+    # Not on timeouts: a script that timed out may have run, and must not run twice.
+    options["retry_on_error"] = [rx.ConnectionError, rx.BusyLoadingError]
+    options["max_connections"] = MAX_CONNECTIONS
     return Redis.from_url(target.url, **options)
+
+
+async def close(client: Redis | RedisCluster) -> None:
+    await client.aclose()

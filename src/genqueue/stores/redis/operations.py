@@ -11,10 +11,19 @@ from genqueue.engine.job import FINAL_STATES, Job, JobState
 from genqueue.engine.policy import Retention
 from genqueue.engine.store import ListQuery, MinuteStats, Page, QueueState
 from genqueue.stores.redis.base import RedisBase
-from genqueue.stores.redis.codec import job_from_flat, job_from_hash, num, stats_from_hashes
+from genqueue.stores.redis.codec import (
+    job_from_flat,
+    job_from_hash,
+    num,
+    stats_from_hashes,
+    worker_from_json,
+)
 from genqueue.stores.redis.connection import at_edge
 
 DELETE_BATCH = 500
+DEAD_WORKER_SECONDS = 24 * 3600.0
+STATS_SECONDS = 8 * 86400.0
+"""How long per-minute statistics are kept (their hashes expire then too, see _lib.lua)."""
 MAX_BATCHES = 200
 ORDER_SPAN = 2**32
 """Pending scores are (priority - 1) · 2³² + order, as in _lib.lua."""
@@ -150,8 +159,16 @@ class Operations(RedisBase):
                 removed += await self._in_batches(
                     "trim_finished", key, now, queue, str(policy.max_count)
                 )
-        await self.redis.zremrangebyscore(self.keys.minutes, "-inf", f"({int(now) - 8 * 86400}")
+        await self.redis.zremrangebyscore(self.keys.minutes, "-inf", f"({now - STATS_SECONDS}")
+        await self._forget_workers(now - DEAD_WORKER_SECONDS)
         return removed
+
+    async def _forget_workers(self, before: float) -> None:
+        """Entries of workers silent for a day (killed, never unregistered)."""
+        entries = await self.redis.hgetall(self.keys.workers)
+        gone = [w for w, text in entries.items() if worker_from_json(text).heartbeat_at < before]
+        if gone:
+            await self.redis.hdel(self.keys.workers, *gone)
 
     @at_edge
     async def empty(self, queue: str, now: float) -> int:

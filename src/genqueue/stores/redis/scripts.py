@@ -7,6 +7,7 @@ NOSCRIPT, and the call loads the script and runs it again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from enum import IntEnum
 from importlib import resources
@@ -50,6 +51,7 @@ class Code(IntEnum):
     LEASE_LOST = 6
 
 
+@functools.cache
 def _read(name: str) -> str:
     return (resources.files("genqueue.stores.redis") / "lua" / f"{name}.lua").read_text()
 

@@ -75,7 +75,10 @@ class WorkerPath(RedisBase):
             return
         wake = [self.keys.queue(q, "wake") for q in self._served]
         try:
-            await self._blocking.blpop(wake, timeout=timeout)
+            # Bounded here too: a server that vanished without closing the socket never answers.
+            await asyncio.wait_for(self._blocking.blpop(wake, timeout=timeout), timeout + 1.0)
+        except TimeoutError:
+            return
         except UNAVAILABLE:
             await asyncio.sleep(min(timeout, UNAVAILABLE_PAUSE))
 

@@ -80,6 +80,15 @@ local function wake(queue)
   end
 end
 
+-- A new delayed job: wake one idle worker, whose claim learns the new due time and sleeps
+-- until then (the claim drops the token again, as the queue has nothing pending).
+local function nudge(queue)
+  local list = qkey(queue, 'wake')
+  if redis.call('LLEN', list) == 0 then
+    redis.call('RPUSH', list, '1')
+  end
+end
+
 local function next_order()
   return redis.call('INCR', P .. 'seq')
 end
@@ -136,29 +145,60 @@ local function refund(job)
   ledger(job.owner, 'refund', amount, balance, job.id, nil)
 end
 
--- Per-minute throughput, and the duration samples that wait estimates are made from.
-local function record_finish(job, completed)
+-- Per-minute throughput and the duration samples that wait estimates are made from,
+-- gathered over a batch of finished jobs and written once per group and list.
+local finishes = {groups = {}, lists = {}}
+
+local function count_finish(job, completed)
   local duration = 0
   if job.started_at then
     duration = math.max(NOW_N - tonumber(job.started_at), 0)
   end
-  local minute = math.floor(NOW_N / 60) * 60
-  local key = P .. 'stats:' .. minute
   local group = job.queue .. '\t' .. job.type
-  redis.call('HINCRBY', key, (completed and 'c\t' or 'f\t') .. group, 1)
-  redis.call('HINCRBYFLOAT', key, 's\t' .. group, fmt(duration))
-  local longest = redis.call('HGET', key, 'm\t' .. group)
-  if not longest or tonumber(longest) < duration then
-    redis.call('HSET', key, 'm\t' .. group, fmt(duration))
+  local g = finishes.groups[group]
+  if not g then
+    g = {c = 0, f = 0, s = 0, m = 0}
+    finishes.groups[group] = g
   end
-  redis.call('EXPIRE', key, STATS_TTL)
-  redis.call('ZADD', P .. 'stats:minutes', minute, minute)
+  if completed then g.c = g.c + 1 else g.f = g.f + 1 end
+  g.s = g.s + duration
+  g.m = math.max(g.m, duration)
   if completed then
     for _, list in ipairs({qkey(job.queue, 'durations'), qkey(job.queue, 'durations=' .. job.type)}) do
-      redis.call('LPUSH', list, fmt(duration))
-      redis.call('LTRIM', list, 0, DURATIONS_KEPT)
+      finishes.lists[list] = finishes.lists[list] or {}
+      table.insert(finishes.lists[list], fmt(duration))
     end
   end
+end
+
+local function write_finishes()
+  local minute = math.floor(NOW_N / 60) * 60
+  local key = P .. 'stats:' .. minute
+  local any = false
+  for group, g in pairs(finishes.groups) do
+    any = true
+    if g.c > 0 then redis.call('HINCRBY', key, 'c\t' .. group, g.c) end
+    if g.f > 0 then redis.call('HINCRBY', key, 'f\t' .. group, g.f) end
+    redis.call('HINCRBYFLOAT', key, 's\t' .. group, fmt(g.s))
+    local longest = redis.call('HGET', key, 'm\t' .. group)
+    if not longest or tonumber(longest) < g.m then
+      redis.call('HSET', key, 'm\t' .. group, fmt(g.m))
+    end
+  end
+  if any then
+    redis.call('EXPIRE', key, STATS_TTL)
+    redis.call('ZADD', P .. 'stats:minutes', minute, minute)
+  end
+  for list, durations in pairs(finishes.lists) do
+    redis.call('LPUSH', list, unpack(durations))
+    redis.call('LTRIM', list, 0, DURATIONS_KEPT)
+  end
+  finishes = {groups = {}, lists = {}}
+end
+
+local function record_finish(job, completed)
+  count_finish(job, completed)
+  write_finishes()
 end
 
 local function clear_lease(id)

@@ -12,14 +12,17 @@ local claimed, throttled, next_due = {}, nil, nil
 
 local function promote_due(queue)
   local delayed = qkey(queue, 'delayed')
-  for _, id in ipairs(redis.call('ZRANGEBYSCORE', delayed, '-inf', NOW, 'LIMIT', 0, 1000)) do
-    local v = redis.call('HMGET', job_key(id), 'priority', 'run_at')
-    local order = next_order()
-    redis.call('ZREM', delayed, id)
-    redis.call('HSET', job_key(id), 'state', 'pending', 'order', order)
-    to_pending(queue, id, v[1], order, v[2])
-  end
   local first = redis.call('ZRANGE', delayed, 0, 0, 'WITHSCORES')
+  if first[2] and tonumber(first[2]) <= NOW_N then
+    for _, id in ipairs(redis.call('ZRANGEBYSCORE', delayed, '-inf', NOW, 'LIMIT', 0, 1000)) do
+      local v = redis.call('HMGET', job_key(id), 'priority', 'run_at')
+      local order = next_order()
+      redis.call('ZREM', delayed, id)
+      redis.call('HSET', job_key(id), 'state', 'pending', 'order', order)
+      to_pending(queue, id, v[1], order, v[2])
+    end
+    first = redis.call('ZRANGE', delayed, 0, 0, 'WITHSCORES')
+  end
   if first[2] and (next_due == nil or tonumber(first[2]) < next_due) then
     next_due = tonumber(first[2])
   end
@@ -83,13 +86,19 @@ end
 
 -- A queue blocked by its cap or rate limit loses its wake-up token: the completion that
 -- frees a slot, or the worker's own timer for the window, brings the next claim.
+local names = {}
 for i = 0, tonumber(ARGV[9]) - 1 do
+  names[#names + 1] = ARGV[10 + i * 4]
+end
+local paused = redis.call('HMGET', P .. 'queues', unpack(names))
+for i = 0, #names - 1 do
   local at = 10 + i * 4
   local queue = ARGV[at]
-  if redis.call('HGET', P .. 'queues', queue) ~= '1' then
+  if paused[i + 1] ~= '1' then
     promote_due(queue)
-    local blocked = false
-    if #claimed < count then
+    local pending = qkey(queue, 'pending')
+    local blocked = redis.call('ZCARD', pending) == 0
+    if not blocked and #claimed < count then
       local wanted, start = allowed(queue, count - #claimed, ARGV[at + 1], ARGV[at + 2], ARGV[at + 3])
       if wanted > 0 then
         take(queue, wanted, start, ARGV[at + 2] ~= '')
@@ -97,7 +106,7 @@ for i = 0, tonumber(ARGV[9]) - 1 do
         blocked = true
       end
     end
-    if blocked or redis.call('ZCARD', qkey(queue, 'pending')) == 0 then
+    if blocked or redis.call('ZCARD', pending) == 0 then
       redis.call('DEL', qkey(queue, 'wake'))
     else
       wake(queue)

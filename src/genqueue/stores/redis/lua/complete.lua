@@ -3,7 +3,7 @@
 -- ARGV[1..4] common (see _lib.lua)
 -- ARGV[5..] per job: id, lease token, result (JSON)
 -- Returns the ids whose lease was lost (their result is dropped).
-local rejected = {}
+local rejected, queues = {}, {}
 for i = 5, #ARGV, 3 do
   local id, result = ARGV[i], ARGV[i + 2]
   local job = core(id)
@@ -13,11 +13,15 @@ for i = 5, #ARGV, 3 do
       'attempts_made', tonumber(job.attempts_made) + 1)
     redis.call('HDEL', key, 'lease_token', 'lease_expires_at', 'failed_reason', 'stacktrace')
     finalize(job, 'completed')
-    record_finish(job, true)
+    count_finish(job, true)
     emit('completed', job, '{"result":' .. result .. '}')
-    wake(job.queue)
+    queues[job.queue] = true
   else
     rejected[#rejected + 1] = id
   end
+end
+write_finishes()
+for queue in pairs(queues) do
+  wake(queue)
 end
 return rejected

@@ -49,6 +49,7 @@ if state == 'pending' then
   wake(queue)
 else
   redis.call('ZADD', qkey(queue, 'delayed'), ARGV[11], id)
+  nudge(queue)
 end
 redis.call('ZADD', P .. 'all', seq, id)
 redis.call('ZADD', qkey(queue, 'all'), seq, id)
