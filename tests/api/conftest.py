@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +20,7 @@ import httpx
 import jwt
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from genqueue.api import create_app
 from genqueue.config import Settings
@@ -62,7 +63,7 @@ class Api:
     base_url: str
     client: httpx.AsyncClient
     settings: Settings
-    tokens: dict[str, str] = field(default_factory=dict)
+    app: FastAPI
 
     def auth(self, user: str = "alice", *, admin: bool = False) -> dict[str, str]:
         return bearer(make_token(user, admin=admin))
@@ -110,7 +111,8 @@ async def eventually(check: Callable[[], Awaitable[T | None]]) -> T:
 
 @pytest.fixture(params=STORE_KINDS)
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The store under test, one fresh store per test."""
+    """The store under test, one fresh store per test: a kind in STORE_KINDS needs a branch
+    here (Redis: a base URL from tests/redis_support with a fresh `?prefix=`)."""
     kind = request.param
     if kind == "sqlite":
         return f"sqlite:///{tmp_path / 'api.db'}"
@@ -133,7 +135,7 @@ async def start_api(store_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIte
     monkeypatch.setenv("GENQUEUE_LOCAL_STEP_SECONDS", STEP_SECONDS)
     running: list[tuple[uvicorn.Server, asyncio.Task[None], httpx.AsyncClient]] = []
 
-    async def start(**overrides: Any) -> Api:
+    async def start(extend: Callable[[FastAPI], None] | None = None, **overrides: Any) -> Api:
         values: dict[str, Any] = {
             "store_url": store_url,
             "jwt_secret": SECRET,
@@ -145,8 +147,11 @@ async def start_api(store_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIte
         }
         values.update(overrides)
         settings = Settings(**values)
+        app = create_app(settings)
+        if extend is not None:
+            extend(app)
         config = uvicorn.Config(
-            create_app(settings),
+            app,
             log_config=None,
             access_log=False,
             lifespan="on",
@@ -161,7 +166,7 @@ async def start_api(store_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIte
         base_url = f"http://127.0.0.1:{port}"
         client = httpx.AsyncClient(base_url=base_url, timeout=10.0)
         running.append((server, task, client))
-        return Api(base_url, client, settings)
+        return Api(base_url, client, settings, app)
 
     yield start
     for server, task, client in running:

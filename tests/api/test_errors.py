@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 
 import pytest
+from fastapi import FastAPI
 
 from .conftest import Api, StartApi
 
@@ -178,3 +180,42 @@ async def test_cors_follows_cors_origins(start_api: StartApi) -> None:
     )
     assert unauthorized.status_code == 401
     assert unauthorized.headers["access-control-allow-origin"] == "https://app.test"
+
+
+async def test_an_unreachable_store_is_503(start_api: StartApi) -> None:
+    api = await start_api(embedded_workers=0)
+    api.app.state.api.engine.store.db.close()
+    ready = await api.client.get("/ready")
+    assert ready.status_code == 503
+    _envelope(ready.json(), 503)
+    job = await api.client.get("/api/v1/jobs/any", headers=api.auth())
+    assert job.status_code == 503
+    assert job.headers["retry-after"] == "1"
+
+
+async def test_a_bug_answers_a_generic_500_without_details(start_api: StartApi) -> None:
+    def add_broken_route(app: FastAPI) -> None:
+        async def broken() -> None:
+            raise RuntimeError("secret internals")
+
+        app.add_api_route("/api/v1/broken", broken)
+
+    api = await start_api(extend=add_broken_route)
+    response = await api.client.get("/api/v1/broken", headers=api.auth())
+    assert response.status_code == 500
+    _envelope(response.json(), 500)
+    assert "secret internals" not in response.text
+
+
+async def test_text_that_is_not_unicode_never_breaks_an_answer(api: Api) -> None:
+    lone = "\ud800"
+    headers = {**api.auth(), "Content-Type": "application/json"}
+    for body in (
+        {"type": "demo", "data": {"steps": lone}},
+        {"type": "demo", "tags": {"name": lone}},
+        {"type": lone},
+    ):
+        content = json.dumps(body).encode()  # ASCII JSON, the surrogate as an escape
+        response = await api.client.post("/api/v1/jobs", content=content, headers=headers)
+        assert response.status_code == 422
+        _envelope(response.json(), 422)

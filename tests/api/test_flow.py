@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
+from genqueue.api.routes import events
+
 from .conftest import Api, StartApi, eventually, read_sse
 
 
@@ -274,3 +278,45 @@ async def test_a_waiting_job_shows_its_position_and_wait(start_api: StartApi) ->
     job = await eventually(positioned)
     assert job["estimatedWaitSeconds"] >= 0
     assert (await api.job(ids[0]))["position"] == 0
+
+
+async def test_an_idle_stream_sends_heartbeats(
+    start_api: StartApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(events, "HEARTBEAT_SECONDS", 0.05)
+    api = await start_api(embedded_workers=0)
+    job_id = (await api.submit(data={"steps": 1})).json()["data"]["jobId"]
+    heartbeats = 0
+    async with api.client.stream(
+        "GET", f"/api/v1/jobs/{job_id}/events", headers=api.auth()
+    ) as stream:
+        async for line in stream.aiter_lines():
+            heartbeats += line == ": heartbeat"
+            if heartbeats == 2:
+                break
+    assert heartbeats == 2
+
+
+async def test_a_last_event_id_the_store_never_made_is_422(api: Api) -> None:
+    job_id = (await api.submit(data={"steps": 1})).json()["data"]["jobId"]
+    response = await api.client.get(
+        f"/api/v1/jobs/{job_id}/events", headers={**api.auth(), "Last-Event-ID": "bogus"}
+    )
+    assert response.status_code == 422
+    assert response.json()["success"] is False
+
+
+async def test_a_replay_goes_past_a_final_event_when_the_job_was_retried(
+    start_api: StartApi,
+) -> None:
+    api = await start_api(embedded_workers=0)
+    job_id = (await api.submit(data={"steps": 1}, delaySeconds=3600)).json()["data"]["jobId"]
+    assert (await api.client.delete(f"/api/v1/jobs/{job_id}", headers=api.auth())).is_success
+    retried = await api.client.post(f"/api/v1/jobs/{job_id}/retry", headers=api.auth())
+    assert retried.status_code == 200
+    assert (await api.client.delete(f"/api/v1/jobs/{job_id}", headers=api.auth())).is_success
+    async with api.client.stream(
+        "GET", f"/api/v1/jobs/{job_id}/events", headers={**api.auth(), "Last-Event-ID": "0"}
+    ) as stream:
+        events = await read_sse(stream)
+    assert [e.event for e in events] == ["created", "cancelled", "retrying", "cancelled"]

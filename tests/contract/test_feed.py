@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from genqueue.engine.engine import Engine
+from genqueue.engine.errors import InvalidJobRequest
 from genqueue.engine.events import EventKind
 from genqueue.engine.job import Progress
 from genqueue.engine.store import Completion, ProgressUpdate, WorkerInfo
@@ -136,3 +139,10 @@ async def test_event_ids_never_repeat_after_a_trim(engine: Engine) -> None:
     fresh = await engine.events_after(last)
     assert fresh
     assert all(int(e.id) > int(last) for e in fresh)
+
+
+async def test_an_id_the_store_never_made_is_an_invalid_request(engine: Engine) -> None:
+    await engine.submit("alice", "t")
+    for bogus in ("not-an-id", "9" * 40):
+        with pytest.raises(InvalidJobRequest):
+            await engine.events_after(bogus)

@@ -1,11 +1,13 @@
-"""Dependencies every route shares: the app state, the caller, and jobs the caller may see."""
+"""What every route needs: the app state, the caller, and jobs the caller may see.
+
+These are plain calls at the top of each route, not FastAPI dependencies: dependency
+resolution costs more per request than the whole status read on SQLite. The bearer
+scheme is declared in the OpenAPI schema by `openapi.py` instead.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Request
 from starlette.exceptions import HTTPException
 
 from genqueue.api.auth import Principal
@@ -14,29 +16,25 @@ from genqueue.engine.engine import Engine
 from genqueue.engine.errors import JobNotFound
 from genqueue.engine.job import Job
 
-bearer = HTTPBearer(auto_error=False, description="A JWT with `sub` and `exp`.")
 
-
-def api_state(request: Request) -> ApiState:
+def app_state(request: Request) -> ApiState:
     state: ApiState = request.app.state.api
     return state
 
 
-def current_user(
-    request: Request,
-    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Principal:
-    """Set by `GuardMiddleware`, which has already checked the token."""
+def caller(request: Request) -> tuple[ApiState, Principal]:
+    """The app state and the principal `GuardMiddleware` put on the request."""
     principal: Principal | None = request.scope.get("state", {}).get("principal")
     if principal is None:
         raise HTTPException(401, "missing bearer token", {"WWW-Authenticate": "Bearer"})
-    return principal
+    return app_state(request), principal
 
 
-def admin_user(user: Annotated[Principal, Depends(current_user)]) -> Principal:
+def admin_caller(request: Request) -> tuple[ApiState, Principal]:
+    state, user = caller(request)
     if not user.admin:
         raise HTTPException(403, "this route needs an admin token (role: admin)")
-    return user
+    return state, user
 
 
 async def visible_job(engine: Engine, user: Principal, job_id: str) -> Job:
@@ -45,8 +43,3 @@ async def visible_job(engine: Engine, user: Principal, job_id: str) -> Job:
     if job.owner != user.user_id and not user.admin:
         raise JobNotFound(job_id)
     return job
-
-
-State = Annotated[ApiState, Depends(api_state)]
-User = Annotated[Principal, Depends(current_user)]
-Admin = Annotated[Principal, Depends(admin_user)]

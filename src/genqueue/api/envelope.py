@@ -44,7 +44,13 @@ class ErrorEnvelope(BaseModel):
 
 
 def dumps(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+    """Compact UTF-8 JSON; text that is not valid Unicode (a lone surrogate a client put in
+    a job's data) is sent \\u-escaped instead of failing the response."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(value, allow_nan=False, separators=(",", ":")).encode()
 
 
 def json_response(

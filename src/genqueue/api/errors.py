@@ -27,8 +27,6 @@ from genqueue.engine.errors import (
     UnknownJobType,
 )
 
-STORE_UNAVAILABLE = "The job store is unavailable, try again"
-STORE_RETRY_AFTER = "1"
 log = logging.getLogger("genqueue.api")
 
 STATUS_OF: list[tuple[type[GenqueueError], int]] = [
@@ -80,7 +78,7 @@ async def _genqueue_error(request: Request, exc: Exception) -> Response:
         data = {"state": exc.state}
     if isinstance(exc, StoreUnavailable):
         log.warning("store unavailable: %s", exc)
-        return error(503, STORE_UNAVAILABLE, headers={"Retry-After": STORE_RETRY_AFTER})
+        return error(503, "The job store is unavailable, try again", headers={"Retry-After": "1"})
     return error(status, str(exc), data)
 
 

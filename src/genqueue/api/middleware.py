@@ -7,20 +7,17 @@ an unknown path or with an invalid body) and applies the per-user rate limits.
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Sequence
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from genqueue.api.auth import AuthError
+from genqueue.api.auth import AuthError, Principal
 from genqueue.api.envelope import error_body
-from genqueue.api.errors import STORE_RETRY_AFTER, STORE_UNAVAILABLE
 from genqueue.api.state import ApiState
 from genqueue.engine.errors import StoreUnavailable
 
-log = logging.getLogger("genqueue.api")
 API_PREFIX = "/api/"
 SUBMIT_PATH = "/api/v1/jobs"
 DRAIN_LIMIT_BYTES = 16 * 1024 * 1024
@@ -74,24 +71,22 @@ class GuardMiddleware:
         except AuthError as exc:
             await _send_error(send, 401, str(exc), headers=[(b"www-authenticate", b"Bearer")])
             return
-        if await self._limited(scope, send, principal.user_id):
+        if await self._over_limit(scope, principal, send):
             return
         scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)
 
-    async def _limited(self, scope: Scope, send: Send, user_id: str) -> bool:
-        """Apply the user's rate limit; True when it answered the request (429, or 503
-        when the store that keeps the counts cannot be reached)."""
+    async def _over_limit(self, scope: Scope, principal: Principal, send: Send) -> bool:
+        """Count the request against the user's limit; True when it was answered (429/503)."""
         submit = scope["method"] == "POST" and scope["path"].rstrip("/") == SUBMIT_PATH
         limiter = self.state.submit_limiter if submit else self.state.api_limiter
         if limiter is None:
             return False
         try:
-            retry = await limiter.hit(user_id)
-        except StoreUnavailable as exc:
-            log.warning("store unavailable: %s", exc)
-            retry_after = [(b"retry-after", STORE_RETRY_AFTER.encode())]
-            await _send_error(send, 503, STORE_UNAVAILABLE, headers=retry_after)
+            retry = await limiter.hit(principal.user_id)
+        except StoreUnavailable:
+            message = "The job store is unavailable, try again"
+            await _send_error(send, 503, message, headers=[(b"retry-after", b"1")])
             return True
         if retry <= 0:
             return False

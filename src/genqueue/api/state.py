@@ -9,6 +9,7 @@ from genqueue.bootstrap import Runtime
 from genqueue.config import Settings, parse_rate
 from genqueue.engine.engine import Engine
 from genqueue.engine.errors import StoreUnavailable
+from genqueue.engine.store import Store
 from genqueue.realtime.hub import EventHub
 
 
@@ -26,11 +27,8 @@ class ApiState:
         self.runtime = runtime
         self.hub = hub
         self.waits = WaitEstimator(runtime.engine)
-        store = runtime.engine.store
-        submit = parse_rate(self.settings.submit_rate)
-        api = parse_rate(self.settings.api_rate)
-        self.submit_limiter = submit and RateLimiter(store, "submit", *submit)
-        self.api_limiter = api and RateLimiter(store, "api", *api)
+        self.submit_limiter = _limiter(runtime.engine.store, "submit", self.settings.submit_rate)
+        self.api_limiter = _limiter(runtime.engine.store, "api", self.settings.api_rate)
 
     def detach(self) -> None:
         self.runtime = None
@@ -55,3 +53,9 @@ class ApiState:
         if self.waits is None:
             raise StoreUnavailable("the API is not started")
         return self.waits
+
+
+def _limiter(store: Store, bucket: str, rate: str) -> RateLimiter | None:
+    """None when the rate is `off`."""
+    parsed = parse_rate(rate)
+    return None if parsed is None else RateLimiter(store, bucket, *parsed)

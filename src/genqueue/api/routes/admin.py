@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 
-from genqueue.api.deps import Admin, State, User
+from genqueue.api.deps import admin_caller, caller
 from genqueue.api.envelope import Envelope, ok
 from genqueue.api.errors import error_responses
 from genqueue.api.models import CreditChange, Credits, QueuePaused, QueueView
@@ -22,7 +22,8 @@ QueueName = Annotated[str, Path(min_length=1, max_length=100)]
 
 
 @router.get("/me/credits", response_model=Envelope[Credits], summary="The caller's balance")
-async def my_credits(state: State, user: User) -> Any:
+async def my_credits(request: Request) -> Any:
+    state, user = caller(request)
     balance = await state.engine.store.balance(user.user_id)
     return ok({"userId": user.user_id, "balance": balance})
 
@@ -33,8 +34,9 @@ async def my_credits(state: State, user: User) -> Any:
     responses=error_responses(403),
     summary="Grant (or take) credits",
 )
-async def grant_credits(userId: UserId, body: CreditChange, state: State, _: Admin) -> Any:
+async def grant_credits(userId: UserId, body: CreditChange, request: Request) -> Any:
     """A negative amount takes credits; a balance never goes below 0."""
+    state, _ = admin_caller(request)
     balance = await state.engine.store.grant(userId, body.amount, body.note, state.engine.clock())
     return ok({"userId": userId, "balance": balance}, "Credits updated")
 
@@ -45,7 +47,8 @@ async def grant_credits(userId: UserId, body: CreditChange, state: State, _: Adm
     responses=error_responses(403),
     summary="Every queue: counts per state, paused, limits",
 )
-async def list_queues(state: State, _: Admin) -> Any:
+async def list_queues(request: Request) -> Any:
+    state, _ = admin_caller(request)
     engine = state.engine
     found = {q.name: q for q in await engine.store.queue_states(engine.clock())}
     names = sorted({*engine.catalog.queues, *found})
@@ -58,7 +61,8 @@ async def list_queues(state: State, _: Admin) -> Any:
     responses=error_responses(403, 404),
     summary="Pause a queue: no new job starts",
 )
-async def pause_queue(name: QueueName, state: State, _: Admin) -> Any:
+async def pause_queue(name: QueueName, request: Request) -> Any:
+    state, _ = admin_caller(request)
     await _known_queue(state, name)
     await state.engine.pause(name)
     return ok({"name": name, "paused": True}, "Queue paused")
@@ -70,7 +74,8 @@ async def pause_queue(name: QueueName, state: State, _: Admin) -> Any:
     responses=error_responses(403, 404),
     summary="Resume a paused queue",
 )
-async def resume_queue(name: QueueName, state: State, _: Admin) -> Any:
+async def resume_queue(name: QueueName, request: Request) -> Any:
+    state, _ = admin_caller(request)
     await _known_queue(state, name)
     await state.engine.resume(name)
     return ok({"name": name, "paused": False}, "Queue resumed")

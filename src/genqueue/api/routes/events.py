@@ -8,14 +8,14 @@ ends after the job's final event.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Request
 from starlette.responses import StreamingResponse
 
-from genqueue.api.deps import State, User, visible_job
+from genqueue.api.deps import caller, visible_job
+from genqueue.api.envelope import dumps
 from genqueue.api.errors import error_responses
 from genqueue.api.routes.jobs import JobId
 from genqueue.api.views import job_view
@@ -31,8 +31,7 @@ SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
 def sse(event_id: str, kind: str, data: dict[str, Any]) -> bytes:
-    payload = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    return f"id: {event_id}\nevent: {kind}\ndata: {payload}\n\n".encode()
+    return b"id: %s\nevent: %s\ndata: %s\n\n" % (event_id.encode(), kind.encode(), dumps(data))
 
 
 def event_message(event: Event) -> bytes:
@@ -55,13 +54,15 @@ def event_message(event: Event) -> bytes:
 )
 async def job_events(
     jobId: JobId,
-    state: State,
-    user: User,
+    request: Request,
     last_event_id: Annotated[
         str | None, Header(alias="Last-Event-ID", max_length=100, description="Resume after it.")
     ] = None,
 ) -> StreamingResponse:
+    state, user = caller(request)
     before = await visible_job(state.engine, user, jobId)
+    if last_event_id:
+        await state.engine.events_after(last_event_id, 1)  # a bad id answers 422 here
     subscription = await state.events.subscribe(job_id=jobId)
     stream = _stream(state.engine, subscription, before, last_event_id)
     return StreamingResponse(stream, media_type="text/event-stream", headers=SSE_HEADERS)
@@ -81,15 +82,14 @@ async def _messages(
     engine: Engine, subscription: Subscription, before: Job, last_event_id: str | None
 ) -> AsyncIterator[bytes]:
     """`before` was read before subscribing: if it had ended then, its final event lies
-    before the subscription's start, so a replay that does not meet it means the client
-    has it already."""
+    before the subscription's start, so the replay up to that start holds it (or the
+    client has it already) and the stream ends there. A replay does not stop at an earlier
+    final event: a job that was retried by hand goes on after it."""
     if last_event_id:
         if last_event_id != subscription.start_id:
             replay = subscription.hub.replay(before.id, last_event_id, subscription.start_id)
             async for event in replay:
                 yield event_message(event)
-                if event.kind.is_final:
-                    return
         if before.state.is_final:
             return
     else:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
-from genqueue.api.deps import State
+from genqueue.api.deps import app_state
 from genqueue.api.envelope import json_response
 from genqueue.api.errors import error_responses
 from genqueue.api.models import Health
@@ -22,6 +22,7 @@ async def health() -> Any:
 @router.get(
     "/ready", response_model=Health, responses=error_responses(503), summary="The store answers"
 )
-async def ready(state: State) -> Any:
+async def ready(request: Request) -> Any:
+    state = app_state(request)
     await state.engine.store.ping()
     return json_response({"status": "ready"})

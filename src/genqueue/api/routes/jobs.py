@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from genqueue.api.auth import Principal
-from genqueue.api.deps import State, User, visible_job
+from genqueue.api.deps import caller, visible_job
 from genqueue.api.envelope import Envelope, json_response, ok
 from genqueue.api.errors import error_responses
 from genqueue.api.models import JobList, JobStatus, JobView, SubmitJob, Submitted
@@ -43,8 +43,7 @@ async def _full_view(state: ApiState, job: Job) -> dict[str, object]:
 )
 async def submit_job(
     body: SubmitJob,
-    state: State,
-    user: User,
+    request: Request,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -55,6 +54,7 @@ async def submit_job(
         ),
     ] = None,
 ) -> Response:
+    state, user = caller(request)
     submitted = await state.engine.submit(
         user.user_id,
         body.type,
@@ -73,8 +73,6 @@ async def submit_job(
 @router.get("", response_model=JobList, summary="List the caller's jobs")
 async def list_jobs(
     request: Request,
-    state: State,
-    user: User,
     status: Annotated[
         str | None,
         Query(description="Comma-separated engine words; processing = active, waiting = pending."),
@@ -96,6 +94,7 @@ async def list_jobs(
     skip: Annotated[int | None, Query(ge=0, le=100_000_000)] = None,
 ) -> Response:
     """Filters combine; any other tag filters as `tag.<name>=value`."""
+    state, user = caller(request)
     if page is not None and skip is not None:
         raise InvalidJobRequest("give page or skip, not both")
     offset = skip if skip is not None else ((page or 1) - 1) * limit
@@ -132,7 +131,8 @@ async def list_jobs(
     responses=error_responses(404),
     summary="The whole job",
 )
-async def get_job(jobId: JobId, state: State, user: User) -> Response:
+async def get_job(jobId: JobId, request: Request) -> Response:
+    state, user = caller(request)
     job = await visible_job(state.engine, user, jobId)
     return ok(await _full_view(state, job))
 
@@ -143,7 +143,8 @@ async def get_job(jobId: JobId, state: State, user: User) -> Response:
     responses=error_responses(404),
     summary="Seed 002's status shape",
 )
-async def get_status(jobId: JobId, state: State, user: User) -> Response:
+async def get_status(jobId: JobId, request: Request) -> Response:
+    state, user = caller(request)
     job = await visible_job(state.engine, user, jobId)
     now = state.engine.clock()
     _, wait = await state.wait_estimator.estimate(job, now)
@@ -156,8 +157,9 @@ async def get_status(jobId: JobId, state: State, user: User) -> Response:
     responses=error_responses(404, 409),
     summary="Cancel a job",
 )
-async def cancel_job(jobId: JobId, state: State, user: User) -> Response:
+async def cancel_job(jobId: JobId, request: Request) -> Response:
     """A waiting job ends at once (refunded); a running one is interrupted by its worker."""
+    state, user = caller(request)
     await visible_job(state.engine, user, jobId)
     job = await state.engine.cancel(jobId)
     message = "Cancellation requested" if job.state is JobState.ACTIVE else "Job cancelled"
@@ -170,7 +172,8 @@ async def cancel_job(jobId: JobId, state: State, user: User) -> Response:
     responses=error_responses(404, 409),
     summary="Cancel a job (seed 002)",
 )
-async def cancel_job_status(jobId: JobId, state: State, user: User) -> Response:
+async def cancel_job_status(jobId: JobId, request: Request) -> Response:
+    state, user = caller(request)
     await visible_job(state.engine, user, jobId)
     job = await state.engine.cancel(jobId)
     return json_response(status_view(job, state.engine.clock()))
@@ -182,8 +185,9 @@ async def cancel_job_status(jobId: JobId, state: State, user: User) -> Response:
     responses=error_responses(402, 404, 409),
     summary="Run a failed or cancelled job again",
 )
-async def retry_job(jobId: JobId, state: State, user: User) -> Response:
+async def retry_job(jobId: JobId, request: Request) -> Response:
     """From its first attempt; a job that was refunded is charged again."""
+    state, user = caller(request)
     await visible_job(state.engine, user, jobId)
     job = await state.engine.retry(jobId)
     return ok(job_view(job, state.engine.clock()), "Job queued again")

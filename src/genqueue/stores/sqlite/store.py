@@ -6,7 +6,7 @@ import math
 import sqlite3
 from typing import Any
 
-from genqueue.engine.errors import IdempotencyConflict
+from genqueue.engine.errors import IdempotencyConflict, InvalidJobRequest
 from genqueue.engine.events import Event, EventKind
 from genqueue.engine.store import (
     Enqueued,
@@ -29,6 +29,7 @@ from genqueue.stores.sqlite.worker_path import WorkerPath
 
 Q = book.Q
 MIN_RETRY_SECONDS = 0.001
+MAX_EVENT_ID_DIGITS = 18
 """A refused hit right at a window's end still waits a moment: a retry is always > 0."""
 
 
@@ -109,7 +110,7 @@ class SqliteStore(WorkerPath, Operations):
     # -- the event feed -------------------------------------------------------------
 
     async def events_after(self, after: str | None, limit: int) -> list[Event]:
-        params = {"after": int(after) if after else 0, "limit": limit}
+        params = {"after": _event_number(after), "limit": limit}
         rows = await self.db.read(lambda c: c.execute(Q["events_after"], params).fetchall())
         return [event_from_row(r) for r in rows]
 
@@ -122,6 +123,15 @@ class SqliteStore(WorkerPath, Operations):
             lambda c: c.execute(Q["trim_events"], {"keep": max(keep, 1)}).rowcount
         )
         return result
+
+
+def _event_number(after: str | None) -> int:
+    """An event id of this store is a decimal SQLite integer; anything else is a client's error."""
+    if not after:
+        return 0
+    if not (after.isascii() and after.isdigit() and len(after) <= MAX_EVENT_ID_DIGITS):
+        raise InvalidJobRequest(f"not an event id of this store: {after[:40]!r}")
+    return int(after)
 
 
 def _worker_params(info: WorkerInfo) -> dict[str, Any]:
