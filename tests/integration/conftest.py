@@ -331,7 +331,8 @@ class Cluster:
     def records(self, event: str | None = None) -> list[Record]:
         found = []
         for path in sorted(self.records_dir.glob("*.jsonl")):
-            for line in path.read_text().splitlines():
+            # The last line may be a record a handler is writing right now: not yet whole.
+            for line in path.read_text().split("\n")[:-1]:
                 raw = json.loads(line)
                 known = {k: raw.pop(k) for k in ("event", "job", "pid", "at", "attempt", "stalled")}
                 found.append(Record(**known, extra=raw))
