@@ -53,6 +53,8 @@ from .redis_server import RedisServer
 pytestmark = pytest.mark.slow
 
 JOBS = 300
+LANES = 3
+"""Clients submitting side by side."""
 JOB_DATA = {"seconds": 0.05}
 HELD_JOBS = 2
 ACROSS_DATA = {"seconds": 1.0}
@@ -61,12 +63,13 @@ HELD_DATA = {"seconds": 0.5}
 """Jobs started just before the stop: they end while the server is down, so their results
 can only be written after it is back."""
 LEASE = 10.0
-"""Longer than an outage (two failed submissions, about 5 s), so a worker that reconnects
+"""Longer than the outage (about 5 s), so a worker that reconnects
 still holds its leases."""
-OUTAGE_FAILURES = 2
-"""The server comes back once the submitter has seen this many submissions fail."""
-PACE_SECONDS = 0.01
-"""Between two submissions: spreads the 300 jobs over the outage."""
+OUTAGE_FAILURES = 2 * LANES
+"""The server comes back once the submitter has seen this many submissions fail (each
+lane about twice, some 5 s)."""
+PACE_SECONDS = 0.02
+"""Between two submissions of one lane: spreads the 300 jobs over the outage."""
 RETRY_SECONDS = 0.05
 EVERYSEC_WINDOW = 2.0
 """Redis's documented worst case for `appendfsync everysec`: a write can wait up to two
@@ -118,9 +121,14 @@ class Submitter:
     """The longest a failed submission took to fail, in seconds."""
 
     async def run(self) -> None:
-        for number in range(self.count):
-            await self._submit_one(f"restart-{number}")
-            await asyncio.sleep(PACE_SECONDS)
+        """LANES clients submit side by side, each its share of the jobs in turn."""
+
+        async def lane(first: int) -> None:
+            for number in range(first, self.count, LANES):
+                await self._submit_one(f"restart-{number}")
+                await asyncio.sleep(PACE_SECONDS)
+
+        await asyncio.gather(*(lane(first) for first in range(LANES)))
 
     async def _submit_one(self, key: str) -> None:
         while True:
