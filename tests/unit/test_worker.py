@@ -352,3 +352,25 @@ async def test_a_sync_handler_that_exits_fails_its_job_not_the_worker(
     [done] = await run_to_end(engine, registry, "quitter")
     assert done.state is JobState.FAILED
     assert "SystemExit(3)" in (done.failed_reason or "")
+
+
+async def test_concurrency_bounds_running_handlers_while_completions_are_written(
+    engine: Engine, registry: Registry
+) -> None:
+    """A finished handler's slot is reused before its completion is written, never sooner."""
+    now_running, most = 0, 0
+
+    @registry.job("counted")
+    async def counted(ctx: JobContext, data: Any) -> None:
+        nonlocal now_running, most
+        now_running += 1
+        most = max(most, now_running)
+        await asyncio.sleep(0.002)
+        now_running -= 1
+
+    ids = [(await engine.submit("alice", "counted")).job.id for _ in range(40)]
+    worker = Worker(engine, registry, concurrency=3, burst=True, options=FAST)
+    await asyncio.wait_for(worker.run(), 20)
+    assert most == 3
+    assert {(await engine.get(i)).state for i in ids} == {JobState.COMPLETED}
+    assert worker.processed == 40

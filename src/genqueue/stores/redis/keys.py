@@ -16,6 +16,8 @@ key                                     type    holds
                                                 order) and order (place in its queue)
 {p}:seq                                 string  the counter for seq and order
 {p}:queues                              hash    every queue that has had a job → 1 paused, 0 not
+{p}:ready                               hash    queues that may have pending or delayed jobs
+                                                (claims skip the others)
 {p}:q:<q>:pending                       zset    pending jobs by (priority - 1) · 2³² + order
 {p}:q:<q>:waiting                       zset    the same jobs by run_at (the oldest waiting)
 {p}:q:<q>:delayed                       zset    delayed jobs by run_at; claims promote due ones

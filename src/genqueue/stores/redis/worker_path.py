@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import time
 from collections.abc import Sequence
@@ -20,6 +21,23 @@ MIN_BLOCK_SECONDS = 0.001
 UNAVAILABLE_PAUSE = 0.5
 
 
+@functools.lru_cache(maxsize=256)
+def _served_arg(limits: tuple[ClaimLimits, ...], start: int) -> str:
+    """The claim script's queue list (JSON), starting at `start`: built once per rotation."""
+    ordered = [*limits[start:], *limits[:start]]
+    return dumps(
+        [
+            [
+                limit.queue,
+                "" if limit.concurrency is None else str(limit.concurrency),
+                "" if limit.rate_limit is None else str(limit.rate_limit.max_starts),
+                "" if limit.rate_limit is None else num(limit.rate_limit.per_seconds),
+            ]
+            for limit in ordered
+        ]
+    )
+
+
 class WorkerPath(RedisBase):
     @at_edge
     async def claim(
@@ -33,17 +51,9 @@ class WorkerPath(RedisBase):
         if count <= 0 or not limits:
             return []
         start = next(self._rotation) % len(limits)
-        ordered = [*limits[start:], *limits[:start]]
-        args: list[Any] = [worker_id, num(lease_seconds), str(count), os.urandom(8).hex() + ":"]
-        args.append(str(len(ordered)))
-        for limit in ordered:
-            rate = limit.rate_limit
-            args += [
-                limit.queue,
-                "" if limit.concurrency is None else str(limit.concurrency),
-                "" if rate is None else str(rate.max_starts),
-                "" if rate is None else num(rate.per_seconds),
-            ]
+        served = _served_arg(tuple(limits), start)
+        token_base = os.urandom(8).hex() + ":"
+        args = [worker_id, num(lease_seconds), str(count), token_base, served]
         throttled, next_due, claimed = await self._run("claim", self.keys.seq, now, *args)
         self._served = [limit.queue for limit in limits]
         self._throttled_until = float(throttled) if throttled else None

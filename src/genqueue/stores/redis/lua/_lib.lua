@@ -93,10 +93,22 @@ local function next_order()
   return redis.call('INCR', P .. 'seq')
 end
 
+-- Queues with pending or delayed jobs: claims skip the others without a look. A claim
+-- that finds a queue with neither takes it out (see claim.lua).
+local function mark_ready(queue)
+  redis.call('HSET', P .. 'ready', queue, '1')
+end
+
 local function to_pending(queue, id, priority, order, run_at)
   local score = (tonumber(priority) - 1) * ORDER_SPAN + tonumber(order)
   redis.call('ZADD', qkey(queue, 'pending'), fmt(score), id)
   redis.call('ZADD', qkey(queue, 'waiting'), run_at, id)
+  mark_ready(queue)
+end
+
+local function to_delayed(queue, id, run_at)
+  redis.call('ZADD', qkey(queue, 'delayed'), run_at, id)
+  mark_ready(queue)
 end
 
 -- Take the job out of the index of the state it is in.

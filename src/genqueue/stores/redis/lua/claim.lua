@@ -4,8 +4,8 @@
 -- KEYS[1] the prefix's job sequence key (routes the call to the store's slot)
 -- ARGV[1..4] common (see _lib.lua)
 -- ARGV[5] worker id  ARGV[6] lease seconds  ARGV[7] count  ARGV[8] lease token base
--- ARGV[9] number of queues, then per queue: name, concurrency cap, rate max, rate window
---         (cap and rate '' when the queue has none), in the order to serve them
+-- ARGV[9] the queues in the order to serve them, as JSON: [[name, concurrency cap,
+--         rate max, rate window], ...], every item a string ('' when the queue has none)
 -- Returns {throttled until ('' if not), earliest delayed run_at ('' if none), {job fields}...}
 local worker, lease, count, base = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
 local claimed, throttled, next_due = {}, nil, nil
@@ -86,27 +86,33 @@ end
 
 -- A queue blocked by its cap or rate limit loses its wake-up token: the completion that
 -- frees a slot, or the worker's own timer for the window, brings the next claim.
+local served = cjson.decode(ARGV[9])
 local names = {}
-for i = 0, tonumber(ARGV[9]) - 1 do
-  names[#names + 1] = ARGV[10 + i * 4]
+for i, q in ipairs(served) do
+  names[i] = q[1]
 end
 local paused = redis.call('HMGET', P .. 'queues', unpack(names))
-for i = 0, #names - 1 do
-  local at = 10 + i * 4
-  local queue = ARGV[at]
-  if paused[i + 1] ~= '1' then
+local ready = redis.call('HMGET', P .. 'ready', unpack(names))
+for i, q in ipairs(served) do
+  local queue, cap, rate_max, rate_per = q[1], q[2], q[3], q[4]
+  if ready[i] and paused[i] ~= '1' then
     promote_due(queue)
     local pending = qkey(queue, 'pending')
     local blocked = redis.call('ZCARD', pending) == 0
     if not blocked and #claimed < count then
-      local wanted, start = allowed(queue, count - #claimed, ARGV[at + 1], ARGV[at + 2], ARGV[at + 3])
+      local wanted, start = allowed(queue, count - #claimed, cap, rate_max, rate_per)
       if wanted > 0 then
-        take(queue, wanted, start, ARGV[at + 2] ~= '')
+        take(queue, wanted, start, rate_max ~= '')
       else
         blocked = true
       end
     end
-    if blocked or redis.call('ZCARD', pending) == 0 then
+    if redis.call('ZCARD', pending) == 0 then
+      redis.call('DEL', qkey(queue, 'wake'))
+      if redis.call('ZCARD', qkey(queue, 'delayed')) == 0 then
+        redis.call('HDEL', P .. 'ready', queue)
+      end
+    elseif blocked then
       redis.call('DEL', qkey(queue, 'wake'))
     else
       wake(queue)

@@ -48,7 +48,7 @@ if state == 'pending' then
   to_pending(queue, id, ARGV[10], seq, ARGV[11])
   wake(queue)
 else
-  redis.call('ZADD', qkey(queue, 'delayed'), ARGV[11], id)
+  to_delayed(queue, id, ARGV[11])
   nudge(queue)
 end
 redis.call('ZADD', P .. 'all', seq, id)

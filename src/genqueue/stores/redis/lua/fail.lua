@@ -28,7 +28,7 @@ end
 leave(job)
 if tonumber(retry_at) > NOW_N then
   redis.call('HSET', KEYS[1], 'state', 'delayed', 'run_at', retry_at)
-  redis.call('ZADD', qkey(job.queue, 'delayed'), retry_at, job.id)
+  to_delayed(job.queue, job.id, retry_at)
 else
   local order = next_order()
   redis.call('HSET', KEYS[1], 'state', 'pending', 'run_at', retry_at, 'order', order)
