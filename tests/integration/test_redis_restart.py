@@ -2,11 +2,13 @@
 
 Each test owns a `redis-server` (its own loopback port and data directory), runs two real
 worker processes and a submitter that behaves like a client (it retries a submission that
-failed with `StoreUnavailable`, with the same idempotency key), stops the server while jobs
-are running and being submitted, and starts it again on the same port and directory.
-Throughout, the worker processes must stay up and reconnect by themselves, and the test's
-own engine (the code path the HTTP API uses) must fail cleanly while the server is down and
-work again once it is back. What must survive depends on the persistence:
+failed, with the same idempotency key), stops the server while jobs are running and being
+submitted, and starts it again on the same port and directory. The submitter goes through
+a `genqueue serve` process (503 during the outage) or through the test's own engine (the
+code path the API uses; `StoreUnavailable`). Throughout, the worker and API processes must
+stay up and reconnect by themselves, and submissions must fail cleanly and promptly while
+the server is down and work again once it is back. What must survive depends on the
+persistence:
 
 - AOF (`everysec`), SHUTDOWN or SIGTERM: Redis writes and fsyncs the AOF before it exits,
   so every acknowledged job ends completed, exactly once.
