@@ -6,12 +6,17 @@ import json
 from dataclasses import replace
 from typing import Any
 
+from genqueue.engine.errors import InvalidJobRequest
 from genqueue.engine.events import Event, EventKind
 from genqueue.engine.job import Job, JobState, Progress
 from genqueue.engine.store import LedgerEntry, LedgerKind, MinuteStats, NewJob, WorkerInfo
 
 _decode = json.JSONDecoder().decode
 _encode = json.JSONEncoder(separators=(",", ":")).encode
+
+
+MAX_SEQUENCE = 2**64
+"""Stream ids are `<ms>-<seq>`, each part an unsigned 64-bit number."""
 
 
 def dumps(value: Any) -> str:
@@ -120,6 +125,11 @@ def event_id(stream_id: str) -> str:
 
 
 def stream_id(event: str) -> str:
+    """The stream entry id of a feed id; an id no store made (not a 64-bit sequence number)
+    is an invalid request."""
+    digits = event.isascii() and event.isdigit() and len(event) <= len(str(MAX_SEQUENCE))
+    if not (digits and int(event) < MAX_SEQUENCE):
+        raise InvalidJobRequest(f"not an event id of this store: {event[:40]!r}")
     return f"0-{int(event)}"
 
 
