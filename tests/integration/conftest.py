@@ -1,9 +1,12 @@
-"""Real worker processes on one SQLite file: start, kill, stop, freeze them, and look inside.
+"""Real worker processes on one store: start, kill, stop, freeze them, and look inside.
 
-A `Cluster` runs `genqueue worker --app tests.apps.faulty` processes against a store file
-in the test's tmp_path, submits and inspects jobs through an `Engine` on the same file, and
-reads what the handlers recorded (see `tests/apps/faulty.py`). Every wait is a bounded poll;
-every process still running when a test ends is killed and reaped.
+A `Cluster` runs `genqueue worker --app tests.apps.faulty` processes against one store URL
+(a SQLite file in the test's tmp_path, or a fresh key prefix on a Redis server), submits
+and inspects jobs through an `Engine` on the same store, and reads what the handlers
+recorded (see `tests/apps/faulty.py`). Every wait is a bounded poll; every process still
+running when a test ends is killed and reaped.
+
+The `cluster` fixture runs each test once per store in `STORES`.
 """
 
 from __future__ import annotations
@@ -12,26 +15,32 @@ import asyncio
 import contextlib
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 
+from genqueue.api.auth import issue_token
 from genqueue.apps import load_registry
 from genqueue.engine.engine import Engine, EngineConfig
 from genqueue.engine.events import Event
 from genqueue.engine.job import Job, JobState
-from genqueue.engine.store import LedgerKind
-from genqueue.stores.sqlite import SqliteStore
+from genqueue.engine.store import LedgerKind, Store
+from genqueue.stores import open_store
 from tests.apps.faulty import RECORDS_ENV
 from tests.conftest import FOREIGN_SETTINGS
+from tests.redis_support import delete_prefix, free_port, new_prefix
+from tests.redis_support import store_url as redis_store_url
 
 T = TypeVar("T")
 
@@ -43,6 +52,8 @@ COSTS = {"sleepy": 1, "blocking": 1, "freeze": 1, "poison": 1, "quick": 1, "tick
 LEASE_SECONDS = 1.5
 GRACE_SECONDS = 1.0
 POLL_SECONDS = 0.02
+STORES = ["sqlite", "redis"]
+"""The stores every real-process test runs on (the `cluster` fixture's params)."""
 
 
 def genqueue_command() -> list[str]:
@@ -99,15 +110,30 @@ class WorkerProcess:
         return stat.rsplit(")", 1)[1].split()[0]
 
 
+@dataclass
+class ApiServer:
+    """A `genqueue serve` process (no embedded workers) on a loopback port."""
+
+    process: WorkerProcess
+    url: str
+    token: str
+    """An HS256 bearer token for OWNER."""
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
 class Cluster:
-    def __init__(self, tmp_path: Path, engine: Engine, store: SqliteStore) -> None:
+    def __init__(self, tmp_path: Path, store_url: str, engine: Engine, store: Store) -> None:
         self.tmp_path = tmp_path
-        self.db_path = tmp_path / "store.db"
+        self.store_url = store_url
         self.records_dir = tmp_path / "records"
         self.records_dir.mkdir()
         self.engine = engine
         self.store = store
         self.workers: list[WorkerProcess] = []
+        self.apis: list[ApiServer] = []
 
     # -- processes ----------------------------------------------------------------------
 
@@ -116,7 +142,7 @@ class Cluster:
         python_path = [str(REPO), *filter(None, [env.get("PYTHONPATH")])]
         env.update(
             PYTHONPATH=os.pathsep.join(python_path),
-            GENQUEUE_STORE_URL=f"sqlite:///{self.db_path}",
+            GENQUEUE_STORE_URL=self.store_url,
             GENQUEUE_LEASE_SECONDS=str(lease_seconds),
             GENQUEUE_SHUTDOWN_GRACE=str(grace_seconds),
             GENQUEUE_COSTS=",".join(f"{k}={v}" for k, v in COSTS.items()),
@@ -137,19 +163,48 @@ class Cluster:
         command = [*genqueue_command(), "worker", "--app", APP, "--concurrency", str(concurrency)]
         if queues:
             command += ["--queues", ",".join(queues)]
+        worker = self._spawn(name, command, self.env(lease_seconds, grace_seconds))
+        self.workers.append(worker)
+        return worker
+
+    def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> WorkerProcess:
         log_path = self.tmp_path / f"{name}.log"
         with log_path.open("wb") as log:
             popen = subprocess.Popen(
                 command,
                 cwd=REPO,
-                env=self.env(lease_seconds, grace_seconds),
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        worker = WorkerProcess(name, popen, log_path)
-        self.workers.append(worker)
-        return worker
+        return WorkerProcess(name, popen, log_path)
+
+    async def serve(self, within: float = 20.0) -> ApiServer:
+        """Start `genqueue serve` on this store; wait until its /ready answers 200."""
+        port = free_port()
+        secret = secrets.token_urlsafe(32)
+        env = self.env(LEASE_SECONDS, GRACE_SECONDS)
+        env.update(
+            GENQUEUE_JWT_SECRET=secret,
+            GENQUEUE_WORKERS="0",
+            GENQUEUE_SUBMIT_RATE="100000/minute",
+            GENQUEUE_API_RATE="100000/minute",
+            PYTHONUNBUFFERED="1",
+        )
+        command = [*genqueue_command(), "serve", "--app", APP, "--host", "127.0.0.1"]
+        process = self._spawn(f"api{len(self.apis)}", [*command, "--port", str(port)], env)
+        api = ApiServer(process, f"http://127.0.0.1:{port}", issue_token(secret, OWNER))
+        self.apis.append(api)
+
+        async def ready() -> bool:
+            async with httpx.AsyncClient(base_url=api.url, timeout=1.0) as client:
+                with contextlib.suppress(httpx.TransportError):
+                    return (await client.get("/ready")).status_code == 200
+            return False
+
+        await self.eventually(ready, within, "genqueue serve to be ready")
+        return api
 
     async def registered(self, *workers: WorkerProcess, within: float = 15.0) -> None:
         """Wait until each worker process has registered itself in the store."""
@@ -182,8 +237,13 @@ class Cluster:
         return code
 
     async def stop_all(self, within: float = 15.0) -> None:
-        """SIGTERM every live worker and require each to exit cleanly."""
+        """SIGTERM every live worker and require each to exit cleanly.
+
+        A worker is signalled only once it has registered: one still starting up (a
+        replacement a supervisor just started) has no SIGTERM handler yet.
+        """
         live = [w for w in self.workers if w.alive]
+        await self.registered(*live)
         for worker in live:
             self.terminate(worker)
         for worker in live:
@@ -191,8 +251,8 @@ class Cluster:
             assert code == 0, f"{worker.name} exited {code}:\n{worker.log()[-3000:]}"
 
     def check_processes(self) -> None:
-        """Fail at once, with its log, when a worker died that the test did not stop."""
-        for worker in self.workers:
+        """Fail at once, with its log, when a worker or API process died unbidden."""
+        for worker in [*self.workers, *(api.process for api in self.apis)]:
             if not worker.expected_exit and not worker.alive:
                 raise AssertionError(
                     f"{worker.name} (pid {worker.pid}) exited with {worker.returncode}:\n"
@@ -200,7 +260,7 @@ class Cluster:
                 )
 
     def close(self) -> None:
-        for worker in self.workers:
+        for worker in [*self.workers, *(api.process for api in self.apis)]:
             if worker.alive:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(worker.pid, signal.SIGKILL)
@@ -271,7 +331,8 @@ class Cluster:
     def records(self, event: str | None = None) -> list[Record]:
         found = []
         for path in sorted(self.records_dir.glob("*.jsonl")):
-            for line in path.read_text().splitlines():
+            # The last line may be a record a handler is writing right now: not yet whole.
+            for line in path.read_text().split("\n")[:-1]:
                 raw = json.loads(line)
                 known = {k: raw.pop(k) for k in ("event", "job", "pid", "at", "attempt", "stalled")}
                 found.append(Record(**known, extra=raw))
@@ -342,20 +403,41 @@ class Cluster:
         assert entries[0].balance == INITIAL_CREDITS - completed_cost
 
 
-@pytest.fixture
-async def cluster(tmp_path: Path) -> AsyncIterator[Cluster]:
+@asynccontextmanager
+async def open_cluster(tmp_path: Path, store_url: str) -> AsyncIterator[Cluster]:
+    """A cluster on `store_url`, with the test's own engine on the same store."""
     registry = load_registry([APP])
-    store = SqliteStore(str(tmp_path / "store.db"), initial_credits=INITIAL_CREDITS)
+    store = open_store(store_url, initial_credits=INITIAL_CREDITS)
     await store.setup()
     engine = Engine(
         store, registry.catalog, EngineConfig(lease_seconds=LEASE_SECONDS, costs=dict(COSTS))
     )
-    cluster = Cluster(tmp_path, engine, store)
+    cluster = Cluster(tmp_path, store_url, engine, store)
     try:
         yield cluster
     finally:
         cluster.close()
         await store.close()
+
+
+@pytest.fixture(params=STORES)
+async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """The URL of an empty store of each kind: a new SQLite file, or a fresh Redis prefix."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    base_url: str = request.getfixturevalue("redis_url")
+    prefix = new_prefix()
+    try:
+        yield redis_store_url(base_url, prefix)
+    finally:
+        delete_prefix(base_url, prefix)
+
+
+@pytest.fixture
+async def cluster(tmp_path: Path, store_url: str) -> AsyncIterator[Cluster]:
+    async with open_cluster(tmp_path, store_url) as cluster:
+        yield cluster
 
 
 def pid_of(worker_id: str | None) -> int:
