@@ -196,3 +196,16 @@ async def test_a_delayed_job_from_another_process_starts_on_time(
     finally:
         await worker_store.close()
         await producer_store.close()
+
+
+async def test_a_cancelled_first_call_still_sends_the_calls_that_joined_its_pipeline(
+    private_store: RedisStore,
+) -> None:
+    first = asyncio.create_task(private_store.grant("alice", 5, None, 1.0))
+    joined = asyncio.create_task(private_store.grant("alice", 7, None, 1.0))
+    await asyncio.sleep(0)  # both are now in the pipeliner: the first waits one turn for others
+    first.cancel()
+    balance = await asyncio.wait_for(joined, 5.0)
+    assert first.cancelled()
+    assert balance == await private_store.balance("alice")
+    assert balance == private_store.initial_credits + 7

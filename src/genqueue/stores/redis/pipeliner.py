@@ -12,6 +12,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError
 
 from genqueue.stores.redis.scripts import Scripts
@@ -42,17 +43,35 @@ class Pipeliner:
         self._joining = []
         try:
             await asyncio.sleep(0)  # one turn of the loop, for other calls to join
-        finally:
-            joined, self._joining = self._joining, None
+        except asyncio.CancelledError:
+            self._dispatch(self._take_joined())  # the calls that joined still get answers
+            raise
+        joined = self._take_joined()
         if not joined:
             return await self._scripts.run(self._client, name, key, args)
-        # Sent from a task of its own, so that cancelling this caller fails no other call.
-        task = asyncio.ensure_future(self._send([call, *joined]))
-        self._sending.add(task)
-        task.add_done_callback(self._sending.discard)
+        self._dispatch([call, *joined])
         return await call.reply
 
+    def _take_joined(self) -> list[_Call]:
+        joined, self._joining = self._joining or [], None
+        return joined
+
+    def _dispatch(self, calls: list[_Call]) -> None:
+        """Send from a task of its own, so that cancelling one caller fails no other call."""
+        if not calls:
+            return
+        task = asyncio.ensure_future(self._send(calls))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
     async def _send(self, calls: list[_Call]) -> None:
+        try:
+            await self._send_all(calls)
+        finally:
+            for call in calls:  # whatever went wrong, no caller waits forever
+                _settle(call, error=RedisConnectionError("the pipeline ended without a reply"))
+
+    async def _send_all(self, calls: list[_Call]) -> None:
         if len(calls) == 1:
             await self._one(calls[0])
             return
@@ -61,10 +80,6 @@ class Pipeliner:
                 for call in calls:
                     pipe.evalsha(self._scripts.sha[call.name], 1, call.key, *call.args)
                 replies = await pipe.execute(raise_on_error=False)
-        except asyncio.CancelledError:
-            for call in calls:
-                call.reply.cancel()
-            raise
         except Exception as exc:
             for call in calls:
                 _settle(call, error=exc)
