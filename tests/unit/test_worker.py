@@ -14,6 +14,7 @@ import pytest
 
 from genqueue.apps import demo
 from genqueue.engine.engine import Engine, EngineConfig
+from genqueue.engine.errors import StoreUnavailable
 from genqueue.engine.job import Job, JobState
 from genqueue.engine.policy import Backoff
 from genqueue.engine.store import Completion
@@ -374,3 +375,40 @@ async def test_concurrency_bounds_running_handlers_while_completions_are_written
     assert most == 3
     assert {(await engine.get(i)).state for i in ids} == {JobState.COMPLETED}
     assert worker.processed == 40
+
+
+class OutageWhileIdle(SqliteStore):
+    """The real store, whose idle wait fails the first `failures` times (a store outage)."""
+
+    failures = 2
+
+    async def wait_for_work(self, max_wait: float) -> None:
+        if self.failures > 0:
+            self.failures -= 1
+            raise StoreUnavailable("the store is down")
+        await super().wait_for_work(max_wait)
+
+
+async def test_an_outage_while_idle_is_waited_out_and_work_still_runs(
+    tmp_path: Path, registry: Registry
+) -> None:
+    @registry.job("quick")
+    async def quick(ctx: JobContext, data: Any) -> str:
+        return "done"
+
+    store = OutageWhileIdle(str(tmp_path / "outage.db"))
+    await store.setup()
+    engine = Engine(store, registry.catalog, EngineConfig(lease_seconds=2.0))
+
+    async def outage_over() -> bool:
+        return store.failures == 0
+
+    try:
+        async with running(Worker(engine, registry, options=FAST)):
+            started = time.monotonic()
+            await wait_for(outage_over)
+            assert time.monotonic() - started >= 1.0, "an outage is waited out, not spun on"
+            job = (await engine.submit("alice", "quick")).job
+            assert (await finished(engine, job.id)).result == "done"
+    finally:
+        await store.close()

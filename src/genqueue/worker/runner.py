@@ -186,8 +186,16 @@ class Worker:
                 continue
             if self.burst and not self._running and not await self._work_waiting():
                 return
-            wait = self.engine.store.wait_for_work(self.options.idle_wait_seconds)
+            await self._idle()
+
+    async def _idle(self) -> None:
+        """Wait for the store to say work may be there (or for a stop); an outage waits 1 s."""
+        wait = self.engine.store.wait_for_work(self.options.idle_wait_seconds)
+        try:
             await _first(wait, self._stopping.wait())
+        except StoreUnavailable as exc:
+            log.warning("waiting for work failed, retrying: %s", exc)
+            await _first(asyncio.sleep(1.0), self._stopping.wait())
 
     def _free_slots(self) -> int:
         """Slots whose handler has finished count as free before the completion is written,
@@ -502,10 +510,14 @@ def _not_json(result: Any) -> str | None:
 
 
 async def _first(*waits: Awaitable[Any]) -> None:
-    """Wait until the first of several awaitables is done; cancel the rest."""
+    """Wait until the first of several awaitables is done and cancel the rest; an error of
+    one that finished is raised here, not left for the loop to log as never retrieved."""
     tasks = [asyncio.ensure_future(w) for w in waits]
     try:
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
         for task in tasks:
             task.cancel()
+    for task in done:
+        if not task.cancelled() and (error := task.exception()) is not None:
+            raise error
