@@ -38,6 +38,25 @@ class NewJob:
     def state(self) -> JobState:
         return JobState.DELAYED if self.run_at > self.created_at else JobState.PENDING
 
+    def as_job(self) -> Job:
+        """The job as a store holds it right after the enqueue (its cost already charged)."""
+        return Job(
+            id=self.id,
+            queue=self.queue,
+            type=self.type,
+            owner=self.owner,
+            state=self.state,
+            data=self.data,
+            tags=dict(self.tags),
+            priority=self.priority,
+            max_attempts=self.max_attempts,
+            cost=self.cost,
+            charged=self.cost,
+            run_at=self.run_at,
+            created_at=self.created_at,
+            idempotency_key=self.idempotency_key,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Enqueued:

@@ -74,25 +74,6 @@ def job_from_flat(flat: list[str]) -> Job:
     return job_from_hash(fields(flat))
 
 
-def job_from_new(job: NewJob) -> Job:
-    return Job(
-        id=job.id,
-        queue=job.queue,
-        type=job.type,
-        owner=job.owner,
-        state=job.state,
-        data=job.data,
-        tags=dict(job.tags),
-        priority=job.priority,
-        max_attempts=job.max_attempts,
-        cost=job.cost,
-        charged=job.cost,
-        run_at=job.run_at,
-        created_at=job.created_at,
-        idempotency_key=job.idempotency_key,
-    )
-
-
 def enqueue_args(job: NewJob) -> list[str]:
     args = [
         job.id,

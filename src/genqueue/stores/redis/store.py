@@ -12,7 +12,6 @@ from genqueue.stores.redis.codec import (
     enqueue_args,
     event_from_entry,
     job_from_flat,
-    job_from_new,
     ledger_from_json,
     stream_id,
     worker_from_json,
@@ -39,7 +38,7 @@ class RedisStore(WorkerPath, Operations):
         )
         code = Code(reply[0])
         if code is Code.OK:
-            return Enqueued(job_from_new(job), created=True)
+            return Enqueued(job.as_job(), created=True)
         if code is Code.DUPLICATE:
             earlier = job_from_flat(reply[1])
             return Enqueued(earlier, created=earlier.id == job.id)

@@ -19,7 +19,6 @@ from genqueue.stores.sqlite.operations import Operations
 from genqueue.stores.sqlite.rows import (
     dumps,
     event_from_row,
-    job_from_new,
     job_from_row,
     ledger_from_row,
     new_job_params,
@@ -57,7 +56,7 @@ class SqliteStore(WorkerPath, Operations):
             for name, value in job.tags.items():
                 conn.execute(Q["insert_tag"], {"job_id": job.id, "name": name, "value": value})
             book.record_event(conn, EventKind.CREATED, params, job.created_at)
-            return Enqueued(job_from_new(job), created=True)
+            return Enqueued(job.as_job(), created=True)
 
         result: Enqueued = await self._write(tx)
         self._known_queues.add(job.queue)
