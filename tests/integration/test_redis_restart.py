@@ -412,7 +412,9 @@ async def test_restart_from_an_rdb_snapshot_goes_back_to_it(tmp_path: Path) -> N
         after_snapshot = outage.before(run.submitter) - in_snapshot
         assert in_snapshot <= set(found)
         assert missing <= after_snapshot
-        assert len(after_snapshot - missing) <= 1, "only a submission the SAVE overtook survives"
+        # Each lane may have one submission in flight that the SAVE overtook (run before it).
+        overtaken = after_snapshot - missing
+        assert len(overtaken) <= LANES, "only submissions the SAVE overtook survive"
         final = await run.cluster.all_final(found, LEASE + 20)
         assert all(j.state is JobState.COMPLETED for j in final.values())
         records = run.cluster.records()
