@@ -20,7 +20,7 @@ from typing import Any, ParamSpec, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from redis import exceptions as rx
-from redis.asyncio import Redis, RedisCluster
+from redis.asyncio import BlockingConnectionPool, Redis, RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
@@ -29,9 +29,13 @@ from genqueue.engine.errors import StoreUnavailable
 SCHEMES = ("redis", "rediss", "redis+cluster", "rediss+cluster")
 RETRIES = 6
 """Backoff 20 ms doubling to 1 s: about 2.5 s of retries before a call gives up."""
-MAX_CONNECTIONS = 1000
-"""Per client; beyond it a call fails (StoreUnavailable). Calls made together share a
-pipeline (see pipeliner.py), so a process seldom needs more than a few."""
+MAX_CONNECTIONS = 64
+"""Per command client. Calls made together share a pipeline (see pipeliner.py), so a
+process seldom needs more than a few; under a burst (1,000 concurrent HTTP requests) the
+calls queue for a connection instead of opening hundreds, which made Redis and the client
+slower for everyone."""
+POOL_WAIT_SECONDS = 5.0
+"""How long a call waits for a free connection before it fails as `StoreUnavailable`."""
 
 UNAVAILABLE: tuple[type[BaseException], ...] = (
     rx.ConnectionError,
@@ -88,7 +92,8 @@ def _retry() -> Retry:
 
 
 def connect(target: Target, *, blocking: bool = False) -> Redis | RedisCluster:
-    """A client; `blocking` ones wait in BLPOP, so they have no socket read timeout."""
+    """A client; `blocking` ones wait in BLPOP, so they have no socket read timeout and keep
+    their own pool (a BLPOP holds its connection for as long as it waits)."""
     options: dict[str, Any] = {
         "decode_responses": True,
         "socket_connect_timeout": 2.0,
@@ -100,8 +105,12 @@ def connect(target: Target, *, blocking: bool = False) -> Redis | RedisCluster:
     options["health_check_interval"] = 15
     # Not on timeouts: a script that timed out may have run, and must not run twice.
     options["retry_on_error"] = [rx.ConnectionError, rx.BusyLoadingError]
-    options["max_connections"] = MAX_CONNECTIONS
-    return Redis.from_url(target.url, **options)
+    if blocking:
+        return Redis.from_url(target.url, **options)
+    pool = BlockingConnectionPool.from_url(
+        target.url, max_connections=MAX_CONNECTIONS, timeout=POOL_WAIT_SECONDS, **options
+    )
+    return Redis.from_pool(pool)
 
 
 async def close(client: Redis | RedisCluster) -> None:

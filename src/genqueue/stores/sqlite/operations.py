@@ -60,7 +60,7 @@ class Operations(SqliteBase):
 
     async def position(self, job_id: str) -> int:
         row = await self.db.read(lambda c: c.execute(Q["position"], {"id": job_id}).fetchone())
-        return int(row[0])
+        return 0 if row is None else int(row[0])
 
     async def recent_durations(self, queue: str, job_type: str | None, limit: int) -> list[float]:
         name = "recent_durations_of_queue" if job_type is None else "recent_durations_of_type"

@@ -167,11 +167,17 @@ WHERE id = :id AND state = 'delayed'
 RETURNING *;
 
 -- name: position
-SELECT COUNT(*) FROM jobs AS other, jobs AS me
-WHERE me.id = :id AND other.queue = me.queue AND other.state = 'pending'
-  AND (other.priority < me.priority
-       OR (other.priority = me.priority AND (other.run_at < me.run_at
-           OR (other.run_at = me.run_at AND other.rowid < me.rowid))));
+-- Three range counts over the covering index jobs_pending (queue, priority, run_at): the
+-- jobs of a lower priority, then of the same priority that are older, then the same run_at
+-- with a lower rowid. Each visits only the index entries it counts.
+SELECT
+    (SELECT COUNT(*) FROM jobs WHERE state = 'pending' AND queue = me.queue
+        AND priority < me.priority)
+  + (SELECT COUNT(*) FROM jobs WHERE state = 'pending' AND queue = me.queue
+        AND priority = me.priority AND run_at < me.run_at)
+  + (SELECT COUNT(*) FROM jobs WHERE state = 'pending' AND queue = me.queue
+        AND priority = me.priority AND run_at = me.run_at AND rowid < me.rowid)
+FROM jobs AS me WHERE me.id = :id;
 
 -- name: recent_durations_of_type
 SELECT duration FROM durations WHERE queue = :queue AND type = :type ORDER BY at DESC LIMIT :limit;
