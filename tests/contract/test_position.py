@@ -53,3 +53,20 @@ async def test_position_of_an_unknown_or_running_job_is_zero(engine: Engine, sto
     await engine.submit("alice", "t")
     assert await store.position(claimed.job.id) == 0
     assert await store.position("00000000-0000-4000-8000-999999999999") == 0
+
+
+async def test_waiting_order_is_the_order_of_positions(
+    engine: Engine, store: Store, clock: FakeClock
+) -> None:
+    names = await submit_mixed(engine, clock)
+    by_id = {job_id: name for name, job_id in names.items()}
+    order = await store.waiting_order("q", 100)
+    assert [by_id[i] for i in order] == ["urgent", "mid", "low1", "low2", "low3"]
+    assert [await store.position(i) for i in order] == list(range(len(order)))
+    await engine.claim("w", ["q"], 1)
+    order = await store.waiting_order("q", 100)
+    assert [by_id[i] for i in order] == ["mid", "delayed", "low1", "low2", "low3"]
+    assert [await store.position(i) for i in order] == list(range(len(order)))
+    assert await store.waiting_order("q", 2) == order[:2]
+    assert await store.waiting_order("q", 0) == []
+    assert await store.waiting_order("other", 100) == []

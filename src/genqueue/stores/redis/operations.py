@@ -69,6 +69,14 @@ class Operations(RedisBase):
         return 0
 
     @at_edge
+    async def waiting_order(self, queue: str, limit: int) -> list[str]:
+        """The head of the queue's pending zset, whose rank `position` reads."""
+        if limit <= 0:
+            return []
+        ids = await self.redis.zrange(self.keys.queue(queue, "pending"), 0, limit - 1)
+        return [str(i) for i in ids]
+
+    @at_edge
     async def recent_durations(self, queue: str, job_type: str | None, limit: int) -> list[float]:
         part = "durations" if job_type is None else f"durations={job_type}"
         values = await self.redis.lrange(self.keys.queue(queue, part), 0, limit - 1)

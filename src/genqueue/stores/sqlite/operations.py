@@ -62,6 +62,12 @@ class Operations(SqliteBase):
         row = await self.db.read(lambda c: c.execute(Q["position"], {"id": job_id}).fetchone())
         return 0 if row is None else int(row[0])
 
+    async def waiting_order(self, queue: str, limit: int) -> list[str]:
+        """One walk of the jobs_pending index in its order (a table read per id)."""
+        params = {"queue": queue, "limit": limit}
+        rows = await self.db.read(lambda c: c.execute(Q["waiting_order"], params).fetchall())
+        return [str(r[0]) for r in rows]
+
     async def recent_durations(self, queue: str, job_type: str | None, limit: int) -> list[float]:
         name = "recent_durations_of_queue" if job_type is None else "recent_durations_of_type"
         params = {"queue": queue, "type": job_type, "limit": limit}

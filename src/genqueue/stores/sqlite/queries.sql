@@ -179,6 +179,10 @@ SELECT
         AND priority = me.priority AND run_at = me.run_at AND rowid < me.rowid)
 FROM jobs AS me WHERE me.id = :id;
 
+-- name: waiting_order
+SELECT id FROM jobs WHERE state = 'pending' AND queue = :queue
+ORDER BY priority, run_at, rowid LIMIT :limit;
+
 -- name: recent_durations_of_type
 SELECT duration FROM durations WHERE queue = :queue AND type = :type ORDER BY at DESC LIMIT :limit;
 
