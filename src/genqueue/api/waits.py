@@ -14,11 +14,10 @@ Refreshes are single-flight: concurrent reads of one queue await the same store 
 from __future__ import annotations
 
 import asyncio
-import math
 import time
 from dataclasses import dataclass
 
-from genqueue.engine.engine import Engine
+from genqueue.engine.engine import Engine, wait_seconds
 from genqueue.engine.job import Job, JobState
 
 FACTORS_TTL_SECONDS = 2.0
@@ -53,7 +52,7 @@ class WaitEstimator:
             return None, None
         position = await self._position_of(job)
         concurrency, median = await self._factors_of(job.queue, job.type)
-        wait = math.ceil(position / concurrency) * median
+        wait = wait_seconds(position, concurrency, median)
         if job.run_at > now:
             wait = max(wait, job.run_at - now)
         return position, round(wait, 3)

@@ -56,6 +56,11 @@ def new_uuid() -> str:
     return str(uuid.uuid4())
 
 
+def wait_seconds(position: int, concurrency: int, typical_duration: float) -> float:
+    """The wait of a job with `position` jobs ahead: ⌈position / concurrency⌉ runs."""
+    return math.ceil(position / concurrency) * typical_duration
+
+
 @dataclass(frozen=True, slots=True)
 class WaitEstimate:
     """Where a waiting job stands: jobs ahead of it and the time until it should start."""
@@ -154,7 +159,7 @@ class Engine:
             position=position,
             queue_length=counts.get(JobState.PENDING, 0) + counts.get(JobState.DELAYED, 0),
             active_jobs=counts.get(JobState.ACTIVE, 0),
-            estimated_seconds=math.ceil(position / concurrency) * median,
+            estimated_seconds=wait_seconds(position, concurrency, median),
         )
 
     async def typical_duration(self, queue: str, job_type: str) -> float:
