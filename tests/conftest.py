@@ -8,7 +8,15 @@ import pytest
 
 pytest_plugins = ["tests.redis_support"]
 
-FOREIGN_SETTINGS = ("GENQUEUE_", "REDIS_", "WORKER_CONCURRENCY", "QUEUE_CONCURRENCY")
+FOREIGN_SETTINGS = (
+    "GENQUEUE_",
+    "REDIS_",
+    "WORKER_CONCURRENCY",
+    "QUEUE_CONCURRENCY",
+    "OPENAI_",
+    "CORS_ORIGINS",
+    "WS_PING_",
+)
 
 
 @pytest.fixture(autouse=True)

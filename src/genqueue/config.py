@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_STORE_URL = "sqlite:///genqueue.db"
+DEFAULT_COSTS = {"story": 1}
+"""Seed 003 charges a story's credit before queueing it; the other seeds do not charge."""
 
 
 def parse_costs(text: str) -> dict[str, int]:
@@ -73,7 +75,7 @@ class Settings(BaseSettings):
     )
     initial_credits: int = Field(default=100, ge=0, validation_alias="GENQUEUE_INITIAL_CREDITS")
     costs: Annotated[dict[str, int], NoDecode] = Field(
-        default_factory=dict, validation_alias="GENQUEUE_COSTS"
+        default_factory=lambda: dict(DEFAULT_COSTS), validation_alias="GENQUEUE_COSTS"
     )
     lease_seconds: float = Field(default=30.0, gt=0, validation_alias="GENQUEUE_LEASE_SECONDS")
     log_level: str = Field(default="info", validation_alias="GENQUEUE_LOG_LEVEL")
@@ -90,6 +92,21 @@ class Settings(BaseSettings):
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias="CORS_ORIGINS"
+    )
+    provider: Literal["local", "openai"] = Field(
+        default="local", validation_alias="GENQUEUE_PROVIDER"
+    )
+    assets_dir: str = Field(default="genqueue-assets", validation_alias="GENQUEUE_ASSETS_DIR")
+    openai_base_url: str = Field(
+        default="https://api.openai.com/v1", validation_alias="OPENAI_BASE_URL"
+    )
+    openai_api_key: str | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    openai_image_model: str = Field(default="gpt-image-1", validation_alias="OPENAI_IMAGE_MODEL")
+    openai_text_model: str = Field(default="gpt-4o-mini", validation_alias="OPENAI_TEXT_MODEL")
+    video_base_url: str | None = Field(default=None, validation_alias="GENQUEUE_VIDEO_URL")
+    video_api_key: str | None = Field(default=None, validation_alias="GENQUEUE_VIDEO_API_KEY")
+    provider_timeout_seconds: float = Field(
+        default=120.0, gt=0, validation_alias="GENQUEUE_PROVIDER_TIMEOUT"
     )
 
     @field_validator("queues", "apps", "cors_origins", mode="before")

@@ -137,7 +137,9 @@ StartApi = Callable[..., Awaitable[Api]]
 
 
 @pytest.fixture
-async def start_api(store_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[StartApi]:
+async def start_api(
+    store_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> AsyncIterator[StartApi]:
     """Starts an API server with settings overrides (Settings field names); stops them all."""
     monkeypatch.setenv("GENQUEUE_LOCAL_STEP_SECONDS", STEP_SECONDS)
     running: list[tuple[uvicorn.Server, asyncio.Task[None], httpx.AsyncClient]] = []
@@ -151,6 +153,7 @@ async def start_api(store_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIte
             "api_rate": "100000/minute",
             "shutdown_grace_seconds": 1.0,
             "local_step_seconds": float(STEP_SECONDS),
+            "assets_dir": str(tmp_path / "assets"),
         }
         values.update(overrides)
         settings = Settings(**values)

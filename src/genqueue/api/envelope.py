@@ -40,6 +40,7 @@ class ErrorEnvelope(BaseModel):
     success: bool = False
     statusCode: int
     message: str
+    error: str = Field(description="The message again, where seed 002 and 004 clients read it.")
     data: ErrorData | None = None
 
 
@@ -66,7 +67,13 @@ def ok(data: Any, message: str = "OK", status_code: int = 200, **extra: Any) -> 
 
 
 def error_body(status_code: int, message: str, data: Mapping[str, Any] | None = None) -> bytes:
-    body = {"success": False, "statusCode": status_code, "message": message, "data": data}
+    body = {
+        "success": False,
+        "statusCode": status_code,
+        "message": message,
+        "error": message,
+        "data": data,
+    }
     return dumps(body)
 
 

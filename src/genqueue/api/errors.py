@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from genqueue.api.envelope import ErrorEnvelope, error
+from genqueue.assets.base import AssetNotFound
 from genqueue.engine.errors import (
     GenqueueError,
     IdempotencyConflict,
@@ -23,6 +24,7 @@ from genqueue.engine.errors import (
     InvalidTransition,
     JobNotFound,
     QueueNotFound,
+    RecordNotFound,
     StoreUnavailable,
     UnknownJobType,
 )
@@ -32,6 +34,8 @@ log = logging.getLogger("genqueue.api")
 STATUS_OF: list[tuple[type[GenqueueError], int]] = [
     (JobNotFound, 404),
     (QueueNotFound, 404),
+    (RecordNotFound, 404),
+    (AssetNotFound, 404),
     (InvalidTransition, 409),
     (InsufficientCredits, 402),
     (IdempotencyConflict, 422),

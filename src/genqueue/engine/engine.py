@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from genqueue.engine.admission import Admission, Admit, Admitted, Resources
 from genqueue.engine.catalog import Catalog
 from genqueue.engine.errors import InvalidJobRequest
 from genqueue.engine.events import Event
@@ -88,8 +89,10 @@ class Engine:
         clock: Clock = time.time,
         new_id: IdFactory = new_uuid,
         rand: Callable[[], float] = random.random,
+        resources: Resources | None = None,
     ) -> None:
         self.store = store
+        self.resources = resources or Resources()
         self.catalog = catalog
         self.config = config or EngineConfig()
         self.clock = clock
@@ -110,7 +113,7 @@ class Engine:
         tags: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Enqueued:
-        """Validate and enqueue one job, charging its cost in the same atomic step."""
+        """Validate, admit and enqueue one job, charging its cost in the same atomic step."""
         spec = self.catalog.job_type(job_type)
         now = self.clock()
         clean_tags = _check_tags(tags)
@@ -118,6 +121,10 @@ class Engine:
         request_hash = None
         if idempotency_key is not None:
             request_hash = _request_hash(job_type, data, priority, delay_seconds, run_at, tags)
+        if spec.admit is not None:
+            admitted = await self._admit(spec.admit, owner, data, now)
+            data = _check_json(admitted.data)
+            clean_tags = _check_tags({**clean_tags, **admitted.tags})
         job = NewJob(
             id=self.new_id(),
             queue=spec.queue,
@@ -134,6 +141,13 @@ class Engine:
             request_hash=request_hash,
         )
         return await self.store.enqueue(job)
+
+    async def _admit(self, admit: Admit, owner: str, data: Any, now: float) -> Admitted:
+        admission = Admission(_check_owner(owner), self.store, self.resources, now)
+        try:
+            return await admit(admission, data)
+        except (ValueError, TypeError) as exc:
+            raise InvalidJobRequest(f"invalid job data: {exc}") from None
 
     def cost_of(self, job_type: str) -> int:
         return self.config.costs.get(job_type, 0)

@@ -72,3 +72,12 @@ class InvalidJobRequest(GenqueueError):
 
 class StoreUnavailable(GenqueueError):
     """The store cannot be reached or stayed busy past its deadline."""
+
+
+class RecordNotFound(GenqueueError):
+    """No record of that kind and id, or it belongs to someone else (the same answer)."""
+
+    def __init__(self, kind: str, record_id: str) -> None:
+        super().__init__(f"{kind} {record_id} not found")
+        self.kind = kind
+        self.record_id = record_id

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from genqueue.engine.admission import Admit
 from genqueue.engine.errors import InvalidJobRequest
 from genqueue.engine.job import MAX_PRIORITY, MIN_PRIORITY
 
@@ -117,6 +118,8 @@ class JobTypePolicy:
     timeout_seconds: float | None = None
     validate: Callable[[Any], Any] | None = None
     """Checks (and may normalise) a job's data at submission; raises ValueError when it is bad."""
+    admit: Admit | None = None
+    """Checks the (validated) data against the records at submission; see `Admission`."""
 
 
 @dataclass(frozen=True, slots=True)

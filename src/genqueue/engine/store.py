@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from genqueue.engine.events import Event
 from genqueue.engine.job import ClaimedJob, Job, JobState, Lease, Progress
 from genqueue.engine.policy import ClaimLimits, Retention
+from genqueue.engine.records import RecordStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +160,7 @@ class QueueState:
     """When the earliest delayed job of the queue is due."""
 
 
-class Store(Protocol):
+class Store(RecordStore, Protocol):
     """What every store implements. All times are Unix seconds handed in by the engine."""
 
     initial_credits: int

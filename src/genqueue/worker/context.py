@@ -7,7 +7,9 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from genqueue.engine.admission import Resources
 from genqueue.engine.job import ClaimedJob, Job, Progress
+from genqueue.engine.records import RecordStore
 
 ProgressSink = Callable[[ClaimedJob, Progress], Awaitable[None]]
 PartialSink = Callable[[ClaimedJob, Any], Awaitable[None]]
@@ -22,8 +24,15 @@ class JobContext:
         worker_id: str,
         on_progress: ProgressSink,
         on_partial: PartialSink,
+        *,
+        records: RecordStore,
+        resources: Resources,
     ) -> None:
         self._claimed = claimed
+        self.records = records
+        """The store's domain records (characters, media, stories)."""
+        self.resources = resources
+        """The process's shared objects from `@registry.resource` (providers, assets)."""
         self.worker_id = worker_id
         self._on_progress = on_progress
         self._on_partial = on_partial
@@ -86,6 +95,10 @@ class SyncJobContext:
     @property
     def attempt(self) -> int:
         return self._context.attempt
+
+    @property
+    def resources(self) -> Resources:
+        return self._context.resources
 
     @property
     def cancelled(self) -> bool:

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from genqueue.config import Settings
+from genqueue.engine.admission import Admit
 from genqueue.engine.catalog import Catalog
 from genqueue.engine.errors import UnknownJobType
 from genqueue.engine.policy import (
@@ -19,6 +21,7 @@ from genqueue.engine.policy import (
 )
 
 Handler = Callable[..., Any]
+ResourceFactory = Callable[[Settings], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,7 @@ class Registry:
         self.catalog = catalog if catalog is not None else Catalog.with_seed_queues()
         self._types: dict[str, JobType] = {}
         self._declared: set[str] = set()
+        self.resource_factories: dict[str, ResourceFactory] = {}
 
     def queue(
         self,
@@ -88,6 +92,7 @@ class Registry:
         timeout: str | float | None = None,
         attempts: int | None = None,
         validate: Callable[[Any], Any] | None = None,
+        admit: Admit | None = None,
     ) -> Callable[[Handler], Handler]:
         """Register `async def handler(ctx, data)` (a sync one runs in a thread) as `name`."""
         if rate_limit is not None or concurrency is not None or queue not in self.catalog.queues:
@@ -100,9 +105,23 @@ class Registry:
                 attempts=attempts,
                 timeout_seconds=parse_duration(timeout) if timeout is not None else None,
                 validate=validate,
+                admit=admit,
             )
             self.add(JobType(policy, handler, _is_async(handler)))
             return handler
+
+        return register
+
+    def resource(self, name: str) -> Callable[[ResourceFactory], ResourceFactory]:
+        """Register `factory(settings) -> object`, built once per process and shared by
+        handlers (`ctx.resources.get(name, Kind)`) and admission hooks. An object with
+        `aclose()` is closed when the process stops."""
+
+        def register(factory: ResourceFactory) -> ResourceFactory:
+            if name in self.resource_factories:
+                raise ValueError(f"resource {name!r} is registered twice")
+            self.resource_factories[name] = factory
+            return factory
 
         return register
 
@@ -120,6 +139,8 @@ class Registry:
                 self._declared.add(name)
         for job_type in other._types.values():
             self.add(job_type)
+        for name, factory in other.resource_factories.items():
+            self.resource(name)(factory)
 
     def get(self, name: str) -> JobType:
         try:

@@ -223,7 +223,14 @@ class Worker:
         )
 
     def _start(self, claimed: ClaimedJob) -> None:
-        context = JobContext(claimed, self.id, self._report_progress, self._report_partial)
+        context = JobContext(
+            claimed,
+            self.id,
+            self._report_progress,
+            self._report_partial,
+            records=self.engine.store,
+            resources=self.engine.resources,
+        )
         running = Running(claimed, context)
         self._running[running.id] = running
         running.task = asyncio.create_task(self._execute(running), name=f"job:{running.id}")
