@@ -15,9 +15,10 @@ from typing import Any
 from genqueue.apps.services import assets_of, providers_of
 from genqueue.apps.snap2story.photo import Photo, decode_photo
 from genqueue.apps.snap2story.request import SnapRequest, parse_snap, validate_snap
+from genqueue.assets.base import AssetNotFound
 from genqueue.engine.admission import Admission, Admitted
 from genqueue.engine.catalog import SNAP_QUEUE
-from genqueue.engine.errors import RecordNotFound
+from genqueue.engine.errors import DoNotRetry, RecordNotFound
 from genqueue.engine.records import Record, RecordStore
 from genqueue.providers.base import PhotoEditSpec
 from genqueue.worker.context import JobContext
@@ -88,7 +89,10 @@ async def snap_image(ctx: JobContext, data: dict[str, Any]) -> dict[str, Any]:
     assert request.originalImageKey is not None
     assets = assets_of(ctx.resources)
     await ctx.progress(10, task="Preparing your photo...")
-    photo = await assets.read(request.originalImageKey)
+    try:
+        photo = await assets.read(request.originalImageKey)
+    except AssetNotFound:
+        raise DoNotRetry(f"the uploaded photo {request.originalImageKey} is gone") from None
     await ctx.progress(30, task="Generating image with AI...")
     image = await providers_of(ctx.resources).images.edit(_spec(request, photo, ctx.job_id))
     await ctx.progress(90, task="Saving the image...")
