@@ -32,6 +32,8 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float
+    """`time.monotonic()` when it arrived."""
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -114,8 +116,9 @@ class FakeServer:
 
     def route(self, path: str, endpoint: Endpoint, method: str) -> Route:
         async def handle(request: Request) -> Response:
+            body = await request.body()
             recorded = Recorded(
-                request.method, request.url.path, dict(request.headers), await request.body()
+                request.method, request.url.path, dict(request.headers), body, time.monotonic()
             )
             with self._lock:
                 self.requests.append(recorded)

@@ -81,7 +81,9 @@ async def test_retryable_errors_spend_the_attempts_then_succeed(
     job = await service.run_one()
     assert (job.state, job.attempts_made) == (JobState.COMPLETED, 3)
     assert job.result == {"width": 1024, "quality": 90.0}
-    assert openai_server.count(GENERATIONS) == 3
+    first, limited, last = (r.at for r in openai_server.recorded(GENERATIONS))
+    assert limited - first < 0.9  # the queue's backoff: 0.05 s
+    assert last - limited >= 0.95  # the 429's Retry-After: 1 s
 
 
 async def test_retryable_errors_past_the_attempts_fail_and_refund(

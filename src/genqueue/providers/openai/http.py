@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from genqueue.engine.errors import RetryLater
 from genqueue.providers.base import FinalProviderError, ProviderError, RetryableProviderError
 
 RETRYABLE_STATUSES = frozenset({408, 429})
@@ -24,8 +25,9 @@ CONNECT_SECONDS = 10.0
 MESSAGE_CHARS = 300
 
 
-class RateLimited(RetryableProviderError):
-    """A 429: `retry_after` is the wait in seconds the server asked for, when it said."""
+class RateLimited(RetryableProviderError, RetryLater):
+    """A 429: `retry_after` is the wait in seconds the server asked for, when it said; the
+    worker waits at least that long before the job's next attempt."""
 
     def __init__(self, message: str, *, retry_after: float | None) -> None:
         super().__init__(message, status=429)
