@@ -15,7 +15,7 @@ from genqueue.providers.base import (
     RetryableProviderError,
     StorySpec,
 )
-from genqueue.providers.openai import RateLimited, RemoteProviders
+from genqueue.providers.openai import RateLimited, RemoteProviders, RetryableAfter
 from tests.fakes.openai_server import OpenAIServer
 from tests.providers.conftest import MakeProviders
 
@@ -40,6 +40,19 @@ async def test_429_is_retryable_and_tells_the_retry_after(
         await providers.text.personality(SPEC_CHARACTER)
     assert unsaid.value.retry_after is None
     assert (await providers.images.generate(SPEC)).width == 1024
+
+
+async def test_a_503_with_retry_after_says_when(
+    providers: RemoteProviders, openai_server: OpenAIServer
+) -> None:
+    openai_server.fail_next(1, 503, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})
+    openai_server.fail_next(1, 503, headers={"Retry-After": "2.5"})
+    with pytest.raises(RetryableAfter, match=r"503 \(retry after 0 s\)") as past:
+        await providers.images.generate(SPEC)
+    assert past.value.retry_after == 0.0
+    with pytest.raises(RetryableAfter, match=r"503 \(retry after 2.5 s\)") as soon:
+        await providers.images.generate(SPEC)
+    assert (soon.value.retry_after, soon.value.status) == (2.5, 503)
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504, 408])

@@ -25,13 +25,17 @@ CONNECT_SECONDS = 10.0
 MESSAGE_CHARS = 300
 
 
-class RateLimited(RetryableProviderError, RetryLater):
-    """A 429: `retry_after` is the wait in seconds the server asked for, when it said; the
-    worker waits at least that long before the job's next attempt."""
+class RetryableAfter(RetryableProviderError, RetryLater):
+    """A retryable answer that said when to come back (`Retry-After`, on a 429 or a 503):
+    the worker waits at least `retry_after` seconds before the job's next attempt."""
 
-    def __init__(self, message: str, *, retry_after: float | None) -> None:
-        super().__init__(message, status=429)
+    def __init__(self, message: str, *, status: int, retry_after: float | None) -> None:
+        super().__init__(message, status=status)
         self.retry_after = retry_after
+
+
+class RateLimited(RetryableAfter):
+    """A 429; `retry_after` is None when the server did not say."""
 
 
 class ApiClient:
@@ -94,17 +98,18 @@ class ApiClient:
 def classify(name: str, response: httpx.Response) -> ProviderError:
     """The error a non-2xx answer stands for."""
     status = response.status_code
-    detail = f"{name} answered {status}: {error_message(response)}"
+    if status < 500 and status not in RETRYABLE_STATUSES:
+        return FinalProviderError(
+            f"{name} answered {status}: {error_message(response)}", status=status
+        )
+    retry_after = _seconds(response.headers.get("retry-after"))
+    wait = f" (retry after {retry_after:g} s)" if retry_after is not None else ""
+    detail = f"{name} answered {status}{wait}: {error_message(response)}"
     if status == 429:
-        retry_after = _seconds(response.headers.get("retry-after"))
-        if retry_after is not None:
-            detail = (
-                f"{name} answered 429 (retry after {retry_after:g} s): {error_message(response)}"
-            )
-        return RateLimited(detail, retry_after=retry_after)
-    if status >= 500 or status in RETRYABLE_STATUSES:
-        return RetryableProviderError(detail, status=status)
-    return FinalProviderError(detail, status=status)
+        return RateLimited(detail, status=status, retry_after=retry_after)
+    if retry_after is not None:
+        return RetryableAfter(detail, status=status, retry_after=retry_after)
+    return RetryableProviderError(detail, status=status)
 
 
 def error_message(response: httpx.Response) -> str:
