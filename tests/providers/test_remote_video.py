@@ -42,7 +42,7 @@ async def test_a_video_is_submitted_polled_and_downloaded(
     assert [p.state for p in polls] == ["running", "running", "ready"]
     assert [p.progress for p in polls] == [0.33, 0.66, 1.0]
     video = await providers.video.fetch(task_id)
-    assert (video.content_type, video.width, video.height) == ("video/x-msvideo", 160, 90)
+    assert (video.content_type, video.width, video.height) == ("video/webm", 160, 90)
     assert video.duration == 5.0
     with av.open(io.BytesIO(video.data)) as container:
         frames = sum(1 for _ in container.decode(video=0))
