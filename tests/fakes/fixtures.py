@@ -5,6 +5,7 @@ each test gets it with every knob, record and task reset. Listed in tests/confte
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -38,7 +39,7 @@ def video_server(_video_session: VideoServer) -> Iterator[VideoServer]:
     _video_session.reset()
 
 
-def remote_settings(openai: OpenAIServer, video: VideoServer) -> dict[str, object]:
+def remote_settings(openai: OpenAIServer, video: VideoServer) -> dict[str, Any]:
     """Settings overrides (field names) that point GENQUEUE_PROVIDER=openai at the fakes."""
     return {
         "provider": "openai",

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from genqueue.bootstrap import open_runtime
+from genqueue.config import Settings
 from genqueue.engine.admission import Resources
 from genqueue.engine.engine import Engine, EngineConfig
 from genqueue.engine.job import Job, JobState
@@ -20,7 +22,10 @@ from genqueue.stores.sqlite import SqliteStore
 from genqueue.worker.context import JobContext
 from genqueue.worker.registry import Registry
 from genqueue.worker.runner import Worker
+from tests.fakes.fixtures import remote_settings
 from tests.fakes.openai_server import OpenAIServer
+from tests.fakes.video_server import VideoServer
+from tests.providers import remote_app
 from tests.unit.test_worker import FAST, finished, running
 
 GENERATIONS = "/v1/images/generations"
@@ -95,3 +100,19 @@ async def test_retryable_errors_past_the_attempts_fail_and_refund(
     assert (job.state, job.attempts_made) == (JobState.FAILED, 3)
     assert "OpenAI answered 502" in (job.failed_reason or "")
     assert await service.balance() == before
+
+
+async def test_the_runtime_builds_the_remote_providers_and_closes_them(
+    tmp_path: Path, openai_server: OpenAIServer, video_server: VideoServer
+) -> None:
+    overrides = remote_settings(openai_server, video_server)
+    settings = Settings(store_url=f"sqlite:///{tmp_path / 'runtime.db'}", **overrides)
+    async with open_runtime(settings, ["tests.providers.remote_app"]) as runtime:
+        remote = runtime.engine.resources.get(remote_app.RESOURCE, RemoteProviders)
+        async with running(Worker(runtime.engine, runtime.registry, options=FAST)):
+            submitted = await runtime.engine.submit("alice", "remote-draw", {"prompt": "a kite"})
+            job = await finished(runtime.engine, submitted.job.id, within=15)
+    assert job.state is JobState.COMPLETED
+    assert job.result["width"] == 1024
+    assert openai_server.recorded(GENERATIONS)[0].json()["prompt"] == "a kite"
+    assert all(client.closed for client in remote.clients)
