@@ -27,9 +27,9 @@ SIZE_CAP = 1000
 
 class Records(SqliteBase):
     async def put_record(self, record: Record, now: float) -> Record:
-        data = checks.check_record(record)
+        data, index = checks.check_record(record)
         key = {"kind": record.kind, "id": record.id}
-        params = {**key, "owner": record.owner, "data": data, "idx": dumps(record.index)}
+        params = {**key, "owner": record.owner, "data": data, "idx": dumps(index)}
 
         def tx(conn: sqlite3.Connection) -> tuple[float, float]:
             created_at, updated_at = conn.execute(
@@ -40,7 +40,7 @@ class Records(SqliteBase):
                 RQ["insert_index_entry"],
                 [
                     {**key, "name": name, "value": value, "created_at": created_at}
-                    for name, value in record.index.items()
+                    for name, value in index.items()
                 ],
             )
             return float(created_at), float(updated_at)
@@ -49,7 +49,7 @@ class Records(SqliteBase):
         return replace(
             record,
             data=json.loads(data),
-            index=dict(record.index),
+            index=index,
             created_at=created_at,
             updated_at=updated_at,
         )
