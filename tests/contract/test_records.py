@@ -110,6 +110,10 @@ async def test_records_made_at_the_same_time_list_by_id_descending(store: Store)
     assert await ids_of(store, RecordQuery("media", owner="alice")) == expected
     assert await ids_of(store, RecordQuery("media", where={"characterId": "c1"})) == expected
     assert await ids_of(store, RecordQuery("media", limit=2, skip=1)) == expected[1:3]
+    # Ties order by the ids' code points (their UTF-8 bytes), on every store alike.
+    for record_id in ("z", "é", "ä", "日"):
+        await store.put_record(media(record_id, owner="bob"), T0 + 50)
+    assert await ids_of(store, RecordQuery("media", owner="bob")) == ["日", "é", "ä", "z"]
 
 
 async def test_list_where_matches_every_field_and_the_owner(store: Store) -> None:
