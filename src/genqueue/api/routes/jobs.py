@@ -38,7 +38,7 @@ async def _full_view(state: ApiState, job: Job) -> dict[str, object]:
     "",
     status_code=202,
     response_model=Envelope[Submitted],
-    responses=error_responses(400, 402, 413, 422),
+    responses=error_responses(400, 402, 404, 413, 422),
     summary="Submit a job",
 )
 async def submit_job(

@@ -147,13 +147,14 @@ class ServiceHealth(BaseModel):
     "/api/jobs/generate-image",
     status_code=202,
     response_model=ImageQueued,
-    responses=error_responses(400, 402, 413, 422),
+    responses=error_responses(400, 402, 404, 413, 422),
     summary="Queue an image generation (seed 004)",
 )
 async def generate_image(
     body: GenerateImage, request: Request, idempotency_key: IdempotencyKey = None
 ) -> Response:
-    """The photo is decoded, checked and stored before anything is queued or charged."""
+    """The photo is decoded, checked and stored before anything is queued or charged.
+    An `originalImageKey` that is not one of the caller's uploads is 404."""
     state, user = caller(request)
     if body.originalImageBase64 is not None and len(body.originalImageBase64) > MAX_BASE64_CHARS:
         limit = MAX_PHOTO_BYTES // (1024 * 1024)

@@ -38,8 +38,12 @@ def upload_id(asset_key: str) -> str:
 
 
 async def _check_upload(records: RecordStore, asset_key: str, owner: str) -> None:
-    record = await records.get_record(UPLOAD, upload_id(asset_key))
-    if record.owner != owner or record.data.get("assetKey") != asset_key:
+    """Another user's upload is not found, the same as a key nobody uploaded."""
+    try:
+        record = await records.get_record(UPLOAD, upload_id(asset_key))
+    except RecordNotFound:
+        record = None
+    if record is None or record.owner != owner or record.data.get("assetKey") != asset_key:
         raise RecordNotFound(UPLOAD, asset_key)
 
 
