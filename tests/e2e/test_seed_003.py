@@ -215,6 +215,18 @@ async def test_bodies_that_are_not_requests_and_missing_tokens(api: Api) -> None
     assert await api.balance() == 100
 
 
+async def test_story_submissions_count_against_the_submit_rate(start_api: StartApi) -> None:
+    api = await start_api(submit_rate="2/minute", embedded_workers=0)
+    await generate(api)
+    await generate(api)
+    response = await api.client.post("/api/generate", json=STORY, headers=api.auth())
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) >= 1
+    assert await api.balance() == 98, "a refused submission is not charged"
+    other = await api.client.get(f"/api/job/{uuid.uuid4()}", headers=api.auth())
+    assert other.status_code == 404, "reads keep the API rate"
+
+
 @pytest.mark.slow
 async def test_five_starts_per_second_and_five_at_once(start_api: StartApi) -> None:
     """15 two-second stories on 12 worker slots: the queue's own policy holds them to 5

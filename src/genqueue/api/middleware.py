@@ -21,7 +21,8 @@ from genqueue.engine.errors import StoreUnavailable
 
 API_PREFIX = "/api/"
 ASSETS_PREFIX = "/assets/"
-SUBMIT_PATH = "/api/v1/jobs"
+SUBMIT_PATHS = frozenset({"/api/v1/jobs", "/api/generate", "/api/jobs/generate-image"})
+"""Routes that queue work: they count against GENQUEUE_SUBMIT_RATE, not the API rate."""
 DRAIN_LIMIT_BYTES = 16 * 1024 * 1024
 
 
@@ -89,7 +90,7 @@ class GuardMiddleware:
 
     async def _over_limit(self, scope: Scope, caller_key: str, send: Send) -> bool:
         """Count the request against the caller's limit; True when it was answered (429/503)."""
-        submit = scope["method"] == "POST" and scope["path"].rstrip("/") == SUBMIT_PATH
+        submit = scope["method"] == "POST" and scope["path"].rstrip("/") in SUBMIT_PATHS
         limiter = self.state.submit_limiter if submit else self.state.api_limiter
         if limiter is None:
             return False
