@@ -290,3 +290,13 @@ async def test_a_refused_request_fails_at_once_without_retries(
     assert (await api.job(job_id))["attemptsMade"] == 1
     assert openai_server.count("/v1/chat/completions") == 1
     assert await api.balance() == 100
+
+
+async def test_a_language_the_writer_lacks_fails_at_once_and_refunds(api: Api) -> None:
+    """The local writer writes English only: a Ukrainian story is a final provider error."""
+    job_id = (await generate(api, language="uk"))["jobId"]
+    failed = await poll(api, f"/api/job/{job_id}", {"failed", "completed"})
+    assert failed["status"] == "failed"
+    assert "uk" in failed["error"]
+    assert (await api.job(job_id))["attemptsMade"] == 1
+    assert await api.balance() == 100
