@@ -526,3 +526,45 @@ TITLES = (
     "{thing_title}: A Tale of {hero}",
 )
 HERO_NAMES = ("Mira", "Leo", "Ada", "Tomas", "Nia", "Oskar", "Lina", "Arlo", "Zara", "Emil")
+LEADS = (
+    "Later that day",
+    "Not long after",
+    "The following morning",
+    "Before long",
+    "Some time later",
+    "When the weather turned",
+    "Once the dust had settled",
+    "After a short rest",
+    "Early the next day",
+    "As evening came on",
+    "A little further on",
+    "Much to their surprise",
+    "Two days later",
+    "With the map in hand",
+    "Without much warning",
+    "Around the next bend",
+)
+PLACE_ADJECTIVES = (
+    "hidden",
+    "forgotten",
+    "windy",
+    "crooked",
+    "silent",
+    "flooded",
+    "glittering",
+    "narrow",
+    "ancient",
+    "sunlit",
+)
+PLACE_NOUNS = (
+    "valley",
+    "stairway",
+    "courtyard",
+    "orchard",
+    "tunnel",
+    "harbour",
+    "ridge",
+    "workshop",
+    "clearing",
+    "archway",
+)
