@@ -39,7 +39,7 @@ async def generate(api: Api, user: str = "alice", **body: Any) -> dict[str, Any]
 async def test_a_story_is_queued_written_and_read_back(start_api: StartApi) -> None:
     api = await start_api()
     before = await api.balance()
-    queued = await generate(api, unknownField="ignored", words=800)
+    queued = await generate(api, unknownField="ignored", words=400)
     assert set(queued) == {"jobId", "status", "message", "estimatedWaitTime"}
     assert queued["status"] == "queued"
     assert queued["message"] == "Story generation queued successfully"
@@ -69,12 +69,12 @@ async def test_a_story_is_queued_written_and_read_back(start_api: StartApi) -> N
     assert len(paragraphs) >= 3
     words = len(story["text"].split())
     assert story["wordCount"] == words == result["words"]
-    assert abs(words - 800) <= 0.15 * 800, words
+    assert abs(words - 400) <= 0.15 * 400, words
     assert "Mira" in story["text"]
     assert story["title"].strip()
     assert story["heroName"] == "Mira"
     assert story["genre"] == "adventure"
-    assert story["requestedWords"] == 800
+    assert story["requestedWords"] == 400
     assert story["language"] == "en"
     assert await api.balance() == before - 1, "a completed story keeps its charge"
 
