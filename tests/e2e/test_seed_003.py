@@ -316,3 +316,21 @@ async def test_a_language_the_writer_lacks_fails_at_once_and_refunds(api: Api) -
     assert "uk" in failed["error"]
     assert (await api.job(job_id))["attemptsMade"] == 1
     assert await api.balance() == 100
+
+
+async def test_a_remote_writer_is_used_when_configured(
+    start_api: StartApi, openai_server: OpenAIServer
+) -> None:
+    api = await start_api(
+        provider="openai",
+        openai_base_url=f"{openai_server.base_url}/v1",
+        openai_api_key=openai_server.api_key,
+    )
+    job_id = (await generate(api))["jobId"]
+    done = await poll(api, f"/api/job/{job_id}", {"completed", "failed"})
+    assert done["status"] == "completed", done
+    story = (await api.client.get(f"/api/story/{done['storyId']}", headers=api.auth())).json()
+    assert story["text"].strip()
+    assert story["wordCount"] == done["result"]["words"]
+    asked = openai_server.recorded("/v1/chat/completions")[0].json()
+    assert "Mira" in str(asked["messages"])

@@ -291,3 +291,20 @@ async def test_a_failing_provider_is_retried_then_failed_and_refunded(
     assert failed["attemptsMade"] == 3
     assert openai_server.count("/v1/images/edits") == 3
     assert await api.balance() == 100
+
+
+async def test_a_remote_image_editor_is_used_when_configured(
+    start_api: StartApi, openai_server: OpenAIServer
+) -> None:
+    api = await start_api(
+        provider="openai",
+        openai_base_url=f"{openai_server.base_url}/v1",
+        openai_api_key=openai_server.api_key,
+    )
+    job_id = (await submit(api))["jobId"]
+    done = await poll(api, f"/api/jobs/{job_id}/status", {"completed", "failed"})
+    assert done["status"] == "completed", done
+    image = await api.client.get(done["result"]["imageUrl"])
+    assert image.status_code == 200
+    assert Image.open(io.BytesIO(image.content)).format == "PNG"
+    assert openai_server.count("/v1/images/edits") == 1
