@@ -281,6 +281,8 @@ async def test_a_failing_provider_is_retried_with_backoff_then_refunded(
 
     between = await eventually(delayed)
     assert between["attemptsMade"] == 1
+    seed_view = await api.client.get(f"/api/job/{job_id}", headers=api.auth())
+    assert seed_view.json()["status"] in ("pending", "processing"), "delayed reads as pending"
     failed = await poll(api, f"/api/job/{job_id}", {"failed", "completed"})
     elapsed = time.monotonic() - started
     assert failed["status"] == "failed"
