@@ -6,7 +6,7 @@ front end sends. Unknown fields are ignored, as the seed's Express handler would
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -26,9 +26,12 @@ LENGTH_WORDS = {"short": 300, "medium": 800, "long": 1500}
 """`length` may name a size instead of a number of words."""
 
 LengthWord = Literal["short", "medium", "long"]
+WordCount = Annotated[int, Field(ge=MIN_WORDS, le=MAX_WORDS)]
 
 
 class StoryRequest(BaseModel):
+    """A story to write; fields other than these are ignored."""
+
     model_config = ConfigDict(extra="ignore")
 
     prompt: str = Field(
@@ -46,15 +49,19 @@ class StoryRequest(BaseModel):
         le=MAX_WORDS,
         description=f"The story's length in words (default {DEFAULT_WORDS}).",
     )
-    length: int | LengthWord | None = Field(
+    length: WordCount | LengthWord | None = Field(
         default=None,
         description=(
             "Same as `words` (a number of words, or short = 300, medium = 800, long = 1500); "
             "`words` wins when both are given."
         ),
     )
-    genre: str | None = Field(default=None, max_length=60, examples=["adventure"])
-    audience: str | None = Field(default=None, max_length=60, examples=["children"])
+    genre: str | None = Field(
+        default=None, max_length=60, description="Free text.", examples=["adventure"]
+    )
+    audience: str | None = Field(
+        default=None, max_length=60, description="Who it is for.", examples=["children"]
+    )
     language: str = Field(
         default="en",
         pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$",
@@ -73,13 +80,6 @@ class StoryRequest(BaseModel):
     @classmethod
     def _optional_text(cls, value: str | None) -> str | None:
         return clean_text(value)
-
-    @field_validator("length")
-    @classmethod
-    def _length_in_range(cls, value: int | str | None) -> int | str | None:
-        if isinstance(value, int) and not MIN_WORDS <= value <= MAX_WORDS:
-            raise ValueError(f"length must be {MIN_WORDS} to {MAX_WORDS} words")
-        return value
 
     @model_validator(mode="after")
     def _asked_words(self) -> StoryRequest:
