@@ -277,14 +277,28 @@ class Plot:
                 episodes.append(episode)
         return episodes
 
-    def write(self) -> WrittenStory:
+    def _one(self, patterns: Sequence[str], keep: bool = True) -> Line:
+        usable = [p for p in patterns if "{role}" not in p or self.cast.role != "someone"]
+        return Line(self.teller.say(self.rng.choice(usable)) or "", keep=keep)
+
+    def _tiny(self) -> list[Paragraph]:
+        """Under TINY_STORY words: a line to open, one episode, a line to find it, one to end."""
+        opening = [self._one(words.TINY_OPENING), self._one(words.TINY_EXTRA, keep=False)]
+        middle = self._episodes(self.target - 12)
+        ending = [self._one(words.TINY_CLIMAX), self._one(words.TINY_ENDING)]
+        return [opening, *middle, ending]
+
+    def _full(self) -> list[Paragraph]:
         size = 3 if self.target < 400 else 5
-        opening = self._sequence(words.OPENING, 0.16, (0,) if self.cast.tiny else (0, -2))
+        opening = self._sequence(words.OPENING, 0.16, (0, -2))
         climax = self._sequence(words.CLIMAX, 0.12, (0,))
         ending = self._sequence(words.ENDING, 0.08, (-1,))
         middle = self._episodes(self.target - 4)
         paragraphs = [*_chunks(opening, size), *middle, *_chunks(climax, size)]
-        paragraphs += _chunks(ending, size)
+        return paragraphs + _chunks(ending, size)
+
+    def write(self) -> WrittenStory:
+        paragraphs = self._tiny() if self.cast.tiny else self._full()
         _trim(paragraphs, self.target)
         text = "\n\n".join(" ".join(line.text for line in p) for p in paragraphs if p)
         return WrittenStory(self._title(), text)

@@ -637,3 +637,24 @@ DIALOGUE = (
     "{companion_short} did not answer, but looked pleased all the same.",
     '"Tell me again about {thing}," said {companion_short}, and {hero} did.',
 )
+
+TINY_OPENING = (
+    "{hero}, {role}, had always dreamed of finding {thing}.",
+    "{hero} lived in {home} and longed to find {thing}.",
+    "One bright morning, {hero} set off to find {thing}.",
+)
+TINY_EXTRA = (
+    "Nobody else believed in {thing}, but {hero} did.",
+    "{hero} packed {tool} and a little bread.",
+    "The road was long, and {hero} walked it gladly.",
+)
+TINY_CLIMAX = (
+    "At last, {hero} found {thing}.",
+    "And there, at last, was {thing}.",
+    "Then, just as the sun went down, {hero} saw {thing}.",
+)
+TINY_ENDING = (
+    "{hero} went home smiling.",
+    "It was the best day {hero} could remember.",
+    "And that was only the beginning.",
+)
