@@ -92,6 +92,10 @@ async def test_length_names_a_size_and_words_win_over_it(start_api: StartApi) ->
     assert (await api.job(short["jobId"]))["data"]["words"] == 300
     assert (await api.job(numbered["jobId"]))["data"]["words"] == 650
     assert (await api.job(both["jobId"]))["data"]["words"] == 200
+    data = (await api.job(short["jobId"]))["data"]
+    again = await api.submit(type="story", data=data)
+    assert again.status_code == 202, "a story job's data resubmits as it is"
+    assert (await api.job(again.json()["data"]["jobId"]))["data"] == data
 
 
 async def test_a_short_balance_is_402_and_queues_nothing(start_api: StartApi) -> None:
