@@ -121,7 +121,7 @@ async def test_credits_are_charged_first_refunded_on_cancel_and_402_when_short(
 
     queued = await poll(api, f"/api/jobs/{job_id}/status", {"queued"})
     assert queued["progress"] == 0
-    assert queued["position"] == 0
+    assert queued["position"] == 1
     cancel = await api.client.delete(f"/api/jobs/{job_id}", headers=api.auth())
     assert cancel.status_code == 200, cancel.text
     assert cancel.json()["status"] == "cancelled"

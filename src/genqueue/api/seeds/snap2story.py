@@ -101,7 +101,9 @@ class ImageJobStatus(BaseModel):
     status: str = Field(description="queued, processing, completed, failed or cancelled")
     progress: float = Field(description="0–100")
     message: str
-    position: int | None = Field(default=None, description="Jobs ahead, while queued.")
+    position: int | None = Field(
+        default=None, description="The place in line while queued: 1 is the next to start."
+    )
     attemptsMade: int
     createdAt: str | None = None
     startedAt: str | None = None
@@ -199,7 +201,8 @@ async def _status_body(state: ApiState, job: Job) -> dict[str, Any]:
         "completedAt": iso(job.completed_at),
     }
     if engine_state.is_waiting:
-        body["position"], _ = await state.wait_estimator.estimate(job, now)
+        ahead, _ = await state.wait_estimator.estimate(job, now)
+        body["position"] = (ahead or 0) + 1
     elif engine_state is JobState.ACTIVE and job.progress.current_task:
         body["message"] = job.progress.current_task
     elif engine_state is JobState.COMPLETED:
