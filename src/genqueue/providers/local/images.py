@@ -46,9 +46,9 @@ def lens_mm(lens: str | None) -> int:
 
 
 def shot_quality(seed: str, angle: str | None, lens: str | None, attempt: int) -> float:
-    """0–100: a shot's own level (58–96) moved up or down by its attempt."""
-    base = 58.0 + 38.0 * fraction("quality", seed, angle, lens)
-    jitter = (fraction("quality-attempt", seed, angle, lens, attempt) - 0.4) * 18.0
+    """0–100: a shot's own level (70–98) moved down up to 6.4 or up to 9.6 by its attempt."""
+    base = 70.0 + 28.0 * fraction("quality", seed, angle, lens)
+    jitter = (fraction("quality-attempt", seed, angle, lens, attempt) - 0.4) * 16.0
     return round(max(0.0, min(100.0, base + jitter)), 1)
 
 
