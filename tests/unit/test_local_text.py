@@ -11,8 +11,8 @@ import pytest
 from genqueue.providers.base import CharacterSketch, FinalProviderError, StorySpec
 from genqueue.providers.local.seeding import Pace
 from genqueue.providers.local.story import write_story
+from genqueue.providers.local.story_genres import GENRES as GENRE_TABLE
 from genqueue.providers.local.story_prompt import read_prompt
-from genqueue.providers.local.story_words import GENRES as GENRE_TABLE
 from genqueue.providers.local.text import LocalText, motion_prompt_of, personality_of
 
 PROMPT = "A lighthouse keeper finds a map in a bottle"

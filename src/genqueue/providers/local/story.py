@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from genqueue.providers.base import FinalProviderError, StorySpec, WrittenStory
+from genqueue.providers.local import story_genres as genres
 from genqueue.providers.local import story_words as words
 from genqueue.providers.local.seeding import seeded
 from genqueue.providers.local.story_prompt import read_prompt
@@ -35,7 +36,7 @@ class Cast:
     goal: str
     """What the hero is after: the prompt's object (`the map`)."""
     things: tuple[str, ...]
-    genre: words.Genre
+    genre: genres.Genre
 
 
 class Deck:
@@ -60,12 +61,12 @@ class Deck:
         return self.left.pop()
 
 
-def genre_named(genre: str | None) -> words.Genre:
+def genre_named(genre: str | None) -> genres.Genre:
     key = (genre or "adventure").lower()
-    for word, name in words.GENRE_WORDS:
+    for word, name in genres.GENRE_WORDS:
         if word in key:
-            return words.GENRES[name]
-    return words.GENRES["adventure"]
+            return genres.GENRES[name]
+    return genres.GENRES["adventure"]
 
 
 def _short_name(companion: str) -> str:
@@ -79,7 +80,7 @@ def _short_name(companion: str) -> str:
 def cast_for(spec: StorySpec, rng: random.Random, tiny: bool = False) -> Cast:
     genre = genre_named(spec.genre)
     companion = "a good friend" if tiny else rng.choice(genre.companions)
-    hero = (spec.hero_name or "").strip() or rng.choice(words.HERO_NAMES)
+    hero = (spec.hero_name or "").strip() or rng.choice(genres.HERO_NAMES)
     reading = read_prompt(spec.prompt)
     return Cast(
         hero=hero,
