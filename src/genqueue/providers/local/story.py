@@ -79,8 +79,10 @@ def _short_name(companion: str) -> str:
 
 def cast_for(spec: StorySpec, rng: random.Random, tiny: bool = False) -> Cast:
     genre = genre_named(spec.genre)
-    companion = "a good friend" if tiny else rng.choice(genre.companions)
     hero = (spec.hero_name or "").strip() or rng.choice(genres.HERO_NAMES)
+    first_name = hero.split()[0].lower()
+    others = [c for c in genre.companions if _short_name(c).lower() != first_name]
+    companion = "a good friend" if tiny else rng.choice(others or genre.companions)
     reading = read_prompt(spec.prompt)
     return Cast(
         hero=hero,
@@ -136,6 +138,7 @@ class Teller:
             "sound": Deck(g.sounds, rng),
             "tool": Deck(g.tools, rng),
             "mood": Deck(g.mood, rng),
+            "stranger": Deck(g.strangers, rng),
             "other": Deck(cast.things, rng),
         }
         self.leads = Deck(words.LEADS, rng)
@@ -151,6 +154,9 @@ class Teller:
             "home": self.cast.home,
             "role": self.cast.role,
             "thing": self.cast.goal,
+            "edge": self.cast.genre.edge,
+            "air": self.cast.genre.air,
+            "camp": self.cast.genre.camp,
         }
         for name in re.findall(r"{(\w+)}", pattern):
             if name in self.fillers and name not in values:
