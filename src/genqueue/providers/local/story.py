@@ -2,9 +2,9 @@
 drawn without replacement from the patterns in `story_words`, filled with the request's
 hero and the nouns of its prompt, until the asked length is reached.
 
-Deterministic per seed. A pattern is used once; only very long stories, after every
-pattern of a part is spent, reuse a pattern, and then always behind a new lead-in
-phrase and with new places, so no sentence repeats.
+Deterministic per seed. A pattern is used once; when a long story has spent a road
+part's patterns, its sentences are composed from parts (`Teller.compose`), and no
+sentence ever repeats.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ class Cast:
 
 
 class Deck:
-    """Draws without replacement; after the last card, reshuffles (for fillers) or
-    reports exhaustion (for sentence patterns)."""
+    """Draws without replacement, reshuffling after the last card. Sentence patterns are
+    not drawn once `left` is empty; fillers and parts go round again."""
 
     def __init__(self, items: Sequence[str], rng: random.Random) -> None:
         self.items = list(items)
