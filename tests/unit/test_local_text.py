@@ -136,3 +136,11 @@ def test_the_audience_sets_the_closing_thought() -> None:
     )
     assert "Growing up" in endings["teens"] or "fully understand" in endings["teens"]
     assert "Years later" in endings["adults"] or "strange thing" in endings["adults"]
+
+
+@pytest.mark.parametrize("hero", ["Bolt", "Rill", "Pip", "Tamsin"])
+def test_the_companion_never_shares_the_heros_name(hero: str) -> None:
+    for seed in range(12):
+        text = write_story(story(300, hero_name=hero, genre="sci-fi", seed=f"s{seed}")).text
+        assert f"called {hero} was waiting" not in text
+        assert f"named {hero} was waiting" not in text

@@ -17,6 +17,14 @@ class Genre:
     sounds: tuple[str, ...]
     tools: tuple[str, ...]
     mood: tuple[str, ...]
+    strangers: tuple[str, ...]
+    """People met on the way."""
+    edge: str
+    """Where the companion waits, at the edge of home."""
+    air: str
+    """What the first morning smells of."""
+    camp: str
+    """What keeps them warm at night: a clause after `soon`."""
 
 
 GENRES: dict[str, Genre] = {
@@ -71,6 +79,16 @@ GENRES: dict[str, Genre] = {
             "a notebook full of sketches",
         ),
         mood=("thrilling", "dusty", "bright", "windswept"),
+        strangers=(
+            "a fisherman mending his nets",
+            "a girl selling apples by the road",
+            "a shepherd with a patient dog",
+            "a tinker with a cart full of pans",
+            "two children playing by a stream",
+        ),
+        edge="the last house before the fields",
+        air="rain that had not fallen yet",
+        camp="a small fire was crackling between them",
     ),
     "fantasy": Genre(
         home=(
@@ -123,6 +141,16 @@ GENRES: dict[str, Genre] = {
             "an old spellbook with half the pages missing",
         ),
         mood=("enchanted", "shimmering", "ancient", "mysterious"),
+        strangers=(
+            "a hedge witch gathering herbs",
+            "a dwarf with a lantern",
+            "a travelling bard",
+            "a talking crow",
+            "an elf who would not give her name",
+        ),
+        edge="the crooked signpost at the edge of the wood",
+        air="moss and old magic",
+        camp="a ring of glowing toadstools lit up their camp",
     ),
     "scifi": Genre(
         home=(
@@ -175,6 +203,16 @@ GENRES: dict[str, Genre] = {
             "a tool belt with a laser cutter",
         ),
         mood=("silent", "humming", "vast", "glittering"),
+        strangers=(
+            "a cargo pilot on her break",
+            "a maintenance drone",
+            "an old engineer with oil on his sleeves",
+            "the hologram of a tour guide",
+            "two cadets on their first patrol",
+        ),
+        edge="the last airlock before the outer ring",
+        air="ozone and warm metal",
+        camp="a portable heater was humming between them",
     ),
     "mystery": Genre(
         home=(
@@ -227,6 +265,16 @@ GENRES: dict[str, Genre] = {
             "a ring of old keys",
         ),
         mood=("puzzling", "quiet", "shadowy", "curious"),
+        strangers=(
+            "a night porter",
+            "a flower seller",
+            "a postman on his rounds",
+            "a nervous librarian",
+            "a cab driver who had seen everything",
+        ),
+        edge="the corner of Lantern Street",
+        air="wet pavements and coal smoke",
+        camp="a kettle was singing on a borrowed stove",
     ),
     "fairytale": Genre(
         home=(
@@ -279,6 +327,16 @@ GENRES: dict[str, Genre] = {
             "a silver comb",
         ),
         mood=("golden", "gentle", "wondrous", "sparkling"),
+        strangers=(
+            "a woodcutter",
+            "a goose girl",
+            "a miller's son",
+            "a wise old owl",
+            "three sisters spinning in the sun",
+        ),
+        edge="the stile at the edge of the Great Wood",
+        air="apple blossom",
+        camp="a small fire was crackling under the stars",
     ),
     "bedtime": Genre(
         home=(
@@ -331,6 +389,16 @@ GENRES: dict[str, Genre] = {
             "a night-light shaped like a star",
         ),
         mood=("soft", "sleepy", "calm", "cosy"),
+        strangers=(
+            "a hedgehog in a nightcap",
+            "a sleepy badger",
+            "the man in the moon",
+            "a family of mice",
+            "a glow-worm with a lantern",
+        ),
+        edge="the garden gate",
+        air="warm milk and lavender",
+        camp="a little lantern was glowing between them",
     ),
     "funny": Genre(
         home=(
@@ -383,6 +451,16 @@ GENRES: dict[str, Genre] = {
             "a bucket of jelly",
         ),
         mood=("ridiculous", "bouncy", "silly", "chaotic"),
+        strangers=(
+            "a mime who kept forgetting the rules",
+            "a pigeon in a tiny hat",
+            "a baker covered in flour",
+            "a lifeguard with no water to guard",
+            "a very polite crocodile",
+        ),
+        edge="the bus stop that nobody ever used",
+        air="burnt toast and trouble",
+        camp="a campfire that smelled suspiciously of sausages was crackling between them",
     ),
 }
 GENRE_WORDS: tuple[tuple[str, str], ...] = (

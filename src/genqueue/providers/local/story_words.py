@@ -14,13 +14,12 @@ OPENING = (
     "It began on an unremarkable morning, when a folded note slid under the door of {hero}'s room.",
     "{hero} unfolded it; the note was short and smudged, and it mentioned {thing} twice.",
     "{hero} read the note three times, then packed {tool} and a little food, just in case.",
-    "Outside, the day smelled of rain that had not fallen yet.",
+    "Outside, the air smelled of {air}.",
     "The morning had a {mood} feel to it, as if something was about to happen.",
     "Everyone said that {thing} was only a legend, and {hero} had always suspected that everyone "
     "was wrong.",
     "By the time the sun was properly up, {hero} was already on the road out of town.",
-    "At the last house before the fields, {companion} was waiting, as if they had arranged to "
-    "meet.",
+    "At {edge}, {companion} was waiting, as if they had arranged to meet.",
     '"I heard you were looking for {thing}," said {companion_short}. "You will need help."',
 )
 ARRIVAL = (
@@ -158,7 +157,7 @@ PLACE_NOUNS = (
 
 REST = (
     "That night they made camp where the ground was flattest and the wind was kindest.",
-    "{companion_short} found dry wood, and soon a small fire was crackling between them.",
+    "{companion_short} set up camp, and soon {camp}.",
     "They shared what food was left and agreed that it tasted better than it should have.",
     "{hero} lay back and counted stars until the counting turned into dreaming.",
     "Somewhere in the dark, {sound} went on and on, and it was oddly comforting.",
@@ -167,7 +166,7 @@ REST = (
     "They rested in the shade through the hottest hour, talking about nothing at all.",
     "{hero} mended a torn sleeve by the light of {tool}, tongue between teeth.",
     "When morning came, the world looked freshly washed and a little less frightening.",
-    "{companion_short} snored, loudly and without apology, until the birds joined in.",
+    "{companion_short} snored, loudly and without apology, until morning.",
     "They packed up quietly and left the camp exactly as they had found it.",
 )
 MEMORY = (
@@ -186,18 +185,17 @@ MEETING = (
     "On the way they met a traveller with a heavy pack and a friendly face. "
     'The traveller had heard of {thing} and knew one useful thing about it. "Go carefully," the '
     'traveller said, "and trust the quiet path."',
-    "A child selling apples by the road pointed them the right way without being asked.",
-    "An old woman mending nets looked up and asked where they were going. When {hero} told her, "
-    "she laughed, not unkindly, and wished them luck.",
-    "A stranger in a patched coat offered to share the road for a while. He told them about "
-    "{place}, and about the people who had tried before.",
-    "They parted from their fellow travellers at a crossroads, with handshakes and a little bread "
-    "for the journey.",
-    "A shepherd whistled to his dog, and the dog trotted over to sniff {hero}'s boots. The "
-    "shepherd nodded at the sky and said the weather would hold until evening.",
+    "{stranger} pointed them the right way without being asked.",
+    "They stopped to talk with {stranger}, who asked where they were going and, on hearing "
+    "the answer, laughed, not unkindly, and wished them luck.",
+    "{stranger} offered to share the way for a while, and told them about {place} and about "
+    "the people who had tried before.",
+    "They parted from their fellow travellers at a crossroads, with handshakes and a little "
+    "food for the journey.",
+    "{stranger} looked them over, then said the way ahead would stay clear until evening.",
     "Not everyone they met was friendly, but most were, which felt like a good sign.",
-    "A tinker with a cart full of pans swapped {hero} a piece of advice for a song.",
-    "Two children playing by a stream swore they had seen {thing} once, a long time ago.",
+    "{stranger} swapped {hero} a piece of good advice for a song.",
+    "{stranger} swore to have seen {thing} once, a long time ago.",
 )
 DISCOVERY = (
     "Half buried in the ground was a small wooden box with a brass clasp. Inside the box was a "
