@@ -93,5 +93,3 @@ async def wait_for(api: Api, path: str, predicate: Any, user: str = "alice") -> 
         return job if predicate(job) else None
 
     return await eventually(check)
-
-

@@ -51,7 +51,7 @@ async def _link_documents(run: Run, character: Character, request: CharacterData
     attributes: dict[str, Any] = dict(request.attributes)
     if request.style is not None:
         attributes["style"] = request.style
-    linked = replace(character, attributes=attributes, job_id=run.id)
+    linked = replace(character, attributes=attributes, job_id=run.job_id)
     linked = await save_character(run.records, linked, run.now())
     await run.progress(30, "Linked documents created")
     return linked

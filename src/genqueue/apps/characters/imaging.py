@@ -66,6 +66,6 @@ async def keep_image(
         pose=pose.id,
         quality=image.quality,
         details={"width": image.width, "height": image.height, "role": role},
-        job_id=run.id,
+        job_id=run.job_id,
     )
     return await save_media(run.records, media, run.now())

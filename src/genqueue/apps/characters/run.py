@@ -44,6 +44,8 @@ class Run:
     """The job id, or a request's own id: the seed of every record id the run makes."""
     owner: str
     attempt: int
+    job_id: str | None
+    """The job this run is an attempt of; None for a synchronous request."""
     records: RecordStore
     providers: Providers
     assets: AssetStore
@@ -55,6 +57,7 @@ class Run:
             id=ctx.job_id,
             owner=ctx.job.owner,
             attempt=ctx.attempt,
+            job_id=ctx.job_id,
             records=ctx.records,
             providers=providers_of(ctx.resources),
             assets=assets_of(ctx.resources),
@@ -67,6 +70,7 @@ class Run:
             id=str(uuid.uuid4()),
             owner=owner,
             attempt=1,
+            job_id=None,
             records=records,
             providers=providers_of(resources),
             assets=assets_of(resources),

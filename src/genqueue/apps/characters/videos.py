@@ -92,6 +92,6 @@ async def _keep_video(
             "sourceMediaId": source.id,
             "motionPrompt": motion,
         },
-        job_id=run.id,
+        job_id=run.job_id,
     )
     return await save_media(run.records, media, run.now())
