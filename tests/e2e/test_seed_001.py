@@ -22,7 +22,9 @@ from tests.e2e.seed001_support import (
     seed_job,
     wait_for,
 )
+from tests.fakes.fixtures import remote_settings
 from tests.fakes.openai_server import OpenAIServer
+from tests.fakes.video_server import VideoServer
 
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 CHARACTER_JOB_KEYS = {
@@ -286,46 +288,38 @@ async def test_cancel_of_a_waiting_job_ends_it_at_once(api: Api) -> None:
 
 
 async def test_a_failing_provider_is_retried_with_backoff_then_failed_and_refunded(
-    start_api: StartApi,
+    start_api: StartApi, openai_server: OpenAIServer, video_server: VideoServer
 ) -> None:
-    with OpenAIServer().serve() as fake:
-        fake.fail_next(100, 500)
-        api = await start_api(
-            provider="openai",
-            openai_base_url=f"{fake.base_url}/v1",
-            openai_api_key=fake.api_key,
-            costs={"character": 4},
-        )
-        job_id = await queue_character(api, name="Unlucky")
-        assert await api.balance() == 96
-        job = await poll_until_done(api, f"/api/v1/character-jobs/{job_id}")
-        assert job["status"] == "failed"
-        assert job["attemptsMade"] == 3
-        assert job["result"] == {"characterId": None, "error": job["failedReason"]}
-        assert "500" in job["failedReason"]
-        assert await api.balance() == 100
-        starts = await _attempt_starts(api, job_id)
-        assert len(starts) == 3
-        assert starts[1] - starts[0] >= 2.0, starts
-        assert starts[2] - starts[1] >= 4.0, starts
-        assert fake.count("/v1/chat/completions") == 3
+    openai_server.fail_next(100, 500)
+    settings = remote_settings(openai_server, video_server)
+    api = await start_api(costs={"character": 4}, **settings)
+    job_id = await queue_character(api, name="Unlucky")
+    assert await api.balance() == 96
+    job = await poll_until_done(api, f"/api/v1/character-jobs/{job_id}")
+    assert job["status"] == "failed"
+    assert job["attemptsMade"] == 3
+    assert job["result"] == {"characterId": None, "error": job["failedReason"]}
+    assert "500" in job["failedReason"]
+    assert await api.balance() == 100
+    starts = await _attempt_starts(api, job_id)
+    assert len(starts) == 3
+    assert starts[1] - starts[0] >= 2.0, starts
+    assert starts[2] - starts[1] >= 4.0, starts
+    assert openai_server.count("/v1/chat/completions") == 3
 
 
-async def test_a_refused_request_fails_at_once_without_more_attempts(start_api: StartApi) -> None:
-    with OpenAIServer().serve() as fake:
-        fake.fail_next(1, 400)
-        api = await start_api(
-            provider="openai",
-            openai_base_url=f"{fake.base_url}/v1",
-            openai_api_key=fake.api_key,
-            costs={"character": 4},
-        )
-        job_id = await queue_character(api, name="Refused")
-        job = await poll_until_done(api, f"/api/v1/character-jobs/{job_id}")
-        assert job["status"] == "failed"
-        assert job["attemptsMade"] == 1
-        assert await api.balance() == 100
-        assert fake.count("/v1/chat/completions") == 1
+async def test_a_refused_request_fails_at_once_without_more_attempts(
+    start_api: StartApi, openai_server: OpenAIServer, video_server: VideoServer
+) -> None:
+    openai_server.fail_next(1, 400)
+    settings = remote_settings(openai_server, video_server)
+    api = await start_api(costs={"character": 4}, **settings)
+    job_id = await queue_character(api, name="Refused")
+    job = await poll_until_done(api, f"/api/v1/character-jobs/{job_id}")
+    assert job["status"] == "failed"
+    assert job["attemptsMade"] == 1
+    assert await api.balance() == 100
+    assert openai_server.count("/v1/chat/completions") == 1
 
 
 async def _attempt_starts(api: Api, job_id: str) -> list[float]:
