@@ -28,16 +28,17 @@ class Pose:
 POSES: tuple[Pose, ...] = (
     Pose("standing", "Standing", "neutral", "standing upright, arms relaxed, facing the viewer"),
     Pose("waving", "Waving", "greeting", "standing and waving one raised hand in greeting"),
+    Pose("pointing", "Pointing", "gesture", "pointing ahead with an outstretched arm"),
+    Pose("hands_on_hips", "Hands on hips", "expression", "a confident hero stance, fists on hips"),
+    Pose("arms_crossed", "Arms crossed", "expression", "standing with arms folded, unimpressed"),
+    Pose("thinking", "Thinking", "expression", "a hand on the chin, looking up in thought"),
     Pose("walking", "Walking", "motion", "walking forward mid-stride, arms swinging"),
     Pose("running", "Running", "motion", "running fast, leaning forward, one foot off the ground"),
     Pose("jumping", "Jumping", "motion", "jumping in the air with both knees bent, arms up"),
-    Pose("sitting", "Sitting", "rest", "sitting cross-legged on the ground, hands on the knees"),
-    Pose("thinking", "Thinking", "expression", "standing with a hand on the chin, looking up"),
-    Pose("arms-crossed", "Arms crossed", "expression", "standing with arms crossed, confident"),
-    Pose("pointing", "Pointing", "gesture", "pointing ahead with an outstretched arm"),
-    Pose("celebrating", "Celebrating", "expression", "both fists raised high in celebration"),
+    Pose("celebrating", "Celebrating", "expression", "leaping with both fists raised high"),
+    Pose("fighting", "Fighting stance", "action", "knees bent, fists up in a guard"),
     Pose("dancing", "Dancing", "motion", "dancing with one leg lifted and arms spread wide"),
-    Pose("kneeling", "Kneeling", "rest", "kneeling on one knee, looking at the viewer"),
+    Pose("sitting", "Sitting", "rest", "sitting on the ground, hands on the knees"),
 )
 
 POSES_BY_ID: dict[str, Pose] = {pose.id: pose for pose in POSES}
