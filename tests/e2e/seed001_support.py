@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import time
+from collections.abc import Callable
 from typing import Any
 
 import av
 from PIL import Image
 
-from tests.api.conftest import Api, eventually
+from tests.api.conftest import Api
 
 DONE = {"completed", "failed", "cancelled"}
+POLL_DEADLINE_SECONDS = 60.0
+POLL_SECONDS = 0.05
 CHARACTER_MILESTONES = [10, 30, 40, 60, 80, 100]
 IMAGE_MILESTONES = [20, 40, 60, 80, 100]
 
@@ -42,15 +47,10 @@ async def seed_job(api: Api, path: str, user: str = "alice") -> dict[str, Any]:
 
 
 async def poll_until_done(
-    api: Api, path: str, user: str = "alice", statuses: set[str] = DONE
+    api: Api, path: str, user: str = "alice", deadline: float = POLL_DEADLINE_SECONDS
 ) -> dict[str, Any]:
     """Poll a seed 001 status route as its documented client does, until the job ends."""
-
-    async def check() -> dict[str, Any] | None:
-        job = await seed_job(api, path, user)
-        return job if job["status"] in statuses else None
-
-    return await eventually(check)
+    return await wait_for(api, path, lambda job: job["status"] in DONE, user, deadline)
 
 
 async def progress_milestones(api: Api, job_id: str) -> list[float]:
@@ -72,7 +72,8 @@ def check_png(data: bytes) -> tuple[int, int]:
     with Image.open(io.BytesIO(data)) as image:
         image.load()
         assert image.format == "PNG"
-        assert len(set(image.convert("RGB").getdata())) > 8, "a real picture, not a flat fill"
+        colours = image.convert("RGB").getcolors(maxcolors=1 << 24) or []
+        assert len(colours) > 8, "a real picture, not a flat fill"
         return image.size
 
 
@@ -87,9 +88,19 @@ def decode_video(data: bytes) -> tuple[int, int, float, int]:
         return frames[0].width, frames[0].height, duration, len(frames)
 
 
-async def wait_for(api: Api, path: str, predicate: Any, user: str = "alice") -> dict[str, Any]:
-    async def check() -> dict[str, Any] | None:
+async def wait_for(
+    api: Api,
+    path: str,
+    predicate: Callable[[dict[str, Any]], bool],
+    user: str = "alice",
+    deadline: float = POLL_DEADLINE_SECONDS,
+) -> dict[str, Any]:
+    """Poll a seed 001 status route until `predicate` holds, within `deadline` seconds
+    (a video takes its encoding time on a busy machine)."""
+    give_up = time.monotonic() + deadline
+    while True:
         job = await seed_job(api, path, user)
-        return job if predicate(job) else None
-
-    return await eventually(check)
+        if predicate(job):
+            return job
+        assert time.monotonic() < give_up, f"{path} still {job['status']} after {deadline}s"
+        await asyncio.sleep(POLL_SECONDS)

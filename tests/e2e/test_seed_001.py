@@ -356,7 +356,7 @@ async def _a_video(api: Api, character: dict[str, Any]) -> str:
         f"/api/v1/characters/{character['id']}/media/{character['masterReferenceId']}"
         "/generate-video/queue"
     )
-    job_id = await queue_media(api, path, {"duration": 8})
+    job_id = await queue_media(api, path, {"duration": 5, "resolution": "480p"})
     job = await poll_until_done(api, f"/api/v1/media-jobs/{job_id}")
     assert job["status"] == "completed", job
     return str(job["result"]["mediaId"])
