@@ -322,6 +322,52 @@ async def test_a_refused_request_fails_at_once_without_more_attempts(
     assert openai_server.count("/v1/chat/completions") == 1
 
 
+async def test_a_provider_hiccup_is_retried_and_the_rerun_rewrites_its_records(
+    start_api: StartApi, openai_server: OpenAIServer, video_server: VideoServer
+) -> None:
+    """Attempt 1 made the character document, then the provider failed: attempt 2 writes
+    the same record ids again instead of a second character."""
+    openai_server.fail_next(1, 503)
+    api = await start_api(**remote_settings(openai_server, video_server))
+    job_id = await queue_character(api, name="Second Try")
+    job = await poll_until_done(api, f"/api/v1/character-jobs/{job_id}")
+    assert job["status"] == "completed"
+    assert job["attemptsMade"] == 2
+    listed = await api.client.get("/api/v1/characters", headers=api.auth())
+    assert [c["id"] for c in listed.json()["data"]] == [job["result"]["characterId"]]
+    character = await seed_job(api, f"/api/v1/characters/{job['result']['characterId']}")
+    assert character["mediaTotal"] == 1
+    check_png((await fetch(api, character["masterReferenceUrl"]))[0])
+
+
+async def test_the_remote_providers_make_the_character_and_its_video(
+    start_api: StartApi, openai_server: OpenAIServer, video_server: VideoServer
+) -> None:
+    api = await start_api(**remote_settings(openai_server, video_server))
+    job_id = await queue_character(api, name="Remote Rita", description="a pilot")
+    job = await poll_until_done(api, f"/api/v1/character-jobs/{job_id}")
+    assert job["status"] == "completed", job
+    character = await seed_job(api, f"/api/v1/characters/{job['result']['characterId']}")
+    check_png((await fetch(api, character["masterReferenceUrl"]))[0])
+    path = (
+        f"/api/v1/characters/{character['id']}/media/{character['masterReferenceId']}"
+        "/generate-video/queue"
+    )
+    video_id = await queue_media(api, path, {"duration": 8, "resolution": "1080p"})
+    video_job = await poll_until_done(api, f"/api/v1/media-jobs/{video_id}")
+    assert video_job["status"] == "completed", video_job
+    milestones = await progress_milestones(api, video_id)
+    assert milestones[:5] == [10, 20, 30, 40, 50]
+    assert milestones[-3:] == [85, 95, 100]
+    video, _ = await fetch(api, video_job["result"]["url"])
+    _, _, duration, _ = decode_video(video)
+    assert abs(duration - 8) < 0.5
+    assert video_server.count() >= 3, "submitted, polled, downloaded"
+    submitted = video_server.recorded("/v1/videos")[0].json()
+    assert submitted["duration"] == 8
+    assert submitted["resolution"] == "1080p"
+
+
 async def _attempt_starts(api: Api, job_id: str) -> list[float]:
     engine = api.app.state.api.engine
     events = await engine.events_after(None, 100_000)
