@@ -104,3 +104,40 @@ async def wait_for(
             return job
         assert time.monotonic() < give_up, f"{path} still {job['status']} after {deadline}s"
         await asyncio.sleep(POLL_SECONDS)
+
+
+def queued_envelope(message: str, job_id: str, folder: str) -> dict[str, Any]:
+    return {
+        "success": True,
+        "statusCode": 202,
+        "message": message,
+        "data": {"jobId": job_id, "status": "pending", "statusUrl": f"/api/v1/{folder}/{job_id}"},
+    }
+
+
+async def queue_media(api: Api, path: str, body: dict[str, Any] | None, user: str = "alice") -> str:
+    response = await api.client.post(path, json=body, headers=api.auth(user))
+    assert response.status_code == 202, response.text
+    return str(response.json()["data"]["jobId"])
+
+
+async def attempt_starts(api: Api, job_id: str) -> list[float]:
+    engine = api.app.state.api.engine
+    events = await engine.events_after(None, 100_000)
+    return [e.at for e in events if e.job_id == job_id and e.kind == "active"]
+
+
+async def make_video(api: Api, character: dict[str, Any]) -> str:
+    path = (
+        f"/api/v1/characters/{character['id']}/media/{character['masterReferenceId']}"
+        "/generate-video/queue"
+    )
+    job_id = await queue_media(api, path, {"duration": 5, "resolution": "480p"})
+    job = await poll_until_done(api, f"/api/v1/media-jobs/{job_id}")
+    assert job["status"] == "completed", job
+    return str(job["result"]["mediaId"])
+
+
+async def job_total(api: Api) -> int:
+    response = await api.client.get("/api/v1/jobs", headers=api.auth())
+    return int(response.json()["pagination"]["total"])

@@ -12,13 +12,18 @@ from tests.api.conftest import Api, StartApi
 from tests.e2e.seed001_support import (
     CHARACTER_MILESTONES,
     IMAGE_MILESTONES,
+    attempt_starts,
     check_png,
     create_character,
     decode_video,
     fetch,
+    job_total,
+    make_video,
     poll_until_done,
     progress_milestones,
     queue_character,
+    queue_media,
+    queued_envelope,
     seed_job,
     wait_for,
 )
@@ -39,21 +44,6 @@ CHARACTER_JOB_KEYS = {
     "completedAt",
 }
 MEDIA_JOB_KEYS = CHARACTER_JOB_KEYS | {"type", "character"}
-
-
-def queued_envelope(message: str, job_id: str, folder: str) -> dict[str, Any]:
-    return {
-        "success": True,
-        "statusCode": 202,
-        "message": message,
-        "data": {"jobId": job_id, "status": "pending", "statusUrl": f"/api/v1/{folder}/{job_id}"},
-    }
-
-
-async def queue_media(api: Api, path: str, body: dict[str, Any] | None, user: str = "alice") -> str:
-    response = await api.client.post(path, json=body, headers=api.auth(user))
-    assert response.status_code == 202, response.text
-    return str(response.json()["data"]["jobId"])
 
 
 async def test_character_queue_flow_creates_a_character_with_its_master_image(
@@ -168,7 +158,7 @@ async def test_image_flow_makes_a_new_image_in_the_asked_pose(api: Api) -> None:
     assert no_body.status_code == 202, "the body is optional"
 
 
-async def test_video_flow_animates_an_image_into_a_video_that_decodes(api: Api) -> None:
+async def test_video_flow_animates_an_image_intomake_video_that_decodes(api: Api) -> None:
     character = await create_character(api, name="Pip")
     media_id = character["masterReferenceId"]
     path = f"/api/v1/characters/{character['id']}/media/{media_id}/generate-video/queue"
@@ -301,7 +291,7 @@ async def test_a_failing_provider_is_retried_with_backoff_then_failed_and_refund
     assert job["result"] == {"characterId": None, "error": job["failedReason"]}
     assert "500" in job["failedReason"]
     assert await api.balance() == 100
-    starts = await _attempt_starts(api, job_id)
+    starts = await attempt_starts(api, job_id)
     assert len(starts) == 3
     assert starts[1] - starts[0] >= 2.0, starts
     assert starts[2] - starts[1] >= 4.0, starts
@@ -368,10 +358,31 @@ async def test_the_remote_providers_make_the_character_and_its_video(
     assert submitted["resolution"] == "1080p"
 
 
-async def _attempt_starts(api: Api, job_id: str) -> list[float]:
-    engine = api.app.state.api.engine
-    events = await engine.events_after(None, 100_000)
-    return [e.at for e in events if e.job_id == job_id and e.kind == "active"]
+async def test_the_synchronous_route_answers_a_failing_provider_with_502_or_503(
+    start_api: StartApi, openai_server: OpenAIServer, video_server: VideoServer
+) -> None:
+    api = await start_api(**remote_settings(openai_server, video_server))
+    openai_server.fail_next(1, 500)
+    down = await api.client.post("/api/v1/characters", json={"name": "A"}, headers=api.auth())
+    assert down.status_code == 503
+    assert down.headers["retry-after"] == "5"
+    assert down.json()["success"] is False
+    openai_server.fail_next(1, 400)
+    refused = await api.client.post("/api/v1/characters", json={"name": "B"}, headers=api.auth())
+    assert refused.status_code == 502
+    assert await job_total(api) == 0
+
+
+async def test_an_idempotency_key_returns_the_first_job_charged_once(start_api: StartApi) -> None:
+    api = await start_api(costs={"character": 3})
+    headers = {**api.auth(), "Idempotency-Key": "create-aria-once"}
+    answers = [
+        await api.client.post("/api/v1/characters/queue", json={"name": "Aria"}, headers=headers)
+        for _ in range(2)
+    ]
+    assert [a.status_code for a in answers] == [202, 202]
+    assert len({a.json()["data"]["jobId"] for a in answers}) == 1
+    assert await api.balance() == 97
 
 
 async def test_every_validation_error_answers_before_anything_is_queued_or_charged(
@@ -381,8 +392,8 @@ async def test_every_validation_error_answers_before_anything_is_queued_or_charg
     mine = await create_character(api, name="Mine")
     second = await create_character(api, name="Second")
     theirs = await create_character(api, "bob", name="Theirs")
-    video_id = await _a_video(api, mine)
-    jobs_before = await _job_total(api)
+    video_id = await make_video(api, mine)
+    jobs_before = await job_total(api)
     balance_before = await api.balance()
 
     for method, path, body, status in _refusals(mine, second, theirs, video_id):
@@ -393,24 +404,8 @@ async def test_every_validation_error_answers_before_anything_is_queued_or_charg
         assert envelope["statusCode"] == status
         assert envelope["message"]
         assert envelope["error"] == envelope["message"]
-    assert await _job_total(api) == jobs_before
+    assert await job_total(api) == jobs_before
     assert await api.balance() == balance_before
-
-
-async def _a_video(api: Api, character: dict[str, Any]) -> str:
-    path = (
-        f"/api/v1/characters/{character['id']}/media/{character['masterReferenceId']}"
-        "/generate-video/queue"
-    )
-    job_id = await queue_media(api, path, {"duration": 5, "resolution": "480p"})
-    job = await poll_until_done(api, f"/api/v1/media-jobs/{job_id}")
-    assert job["status"] == "completed", job
-    return str(job["result"]["mediaId"])
-
-
-async def _job_total(api: Api) -> int:
-    response = await api.client.get("/api/v1/jobs", headers=api.auth())
-    return int(response.json()["pagination"]["total"])
 
 
 Refusal = tuple[str, str, Any, int]
