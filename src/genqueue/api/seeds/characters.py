@@ -98,7 +98,7 @@ async def create_character_now(body: CharacterData, request: Request) -> Respons
     (refused) or 503 (try again); past the character queue's timeout, 504."""
     state, user = caller(request)
     engine = state.engine
-    run = Run.of_request(user.user_id, engine.store, engine.resources)
+    run = Run.of_request(user.user_id, engine.store, engine.resources, engine.clock)
     timeout = engine.catalog.timeout_for("character", CHARACTER_QUEUE)
     try:
         async with asyncio.timeout(timeout):

@@ -50,6 +50,7 @@ class Run:
     providers: Providers
     assets: AssetStore
     report: Reporter = _no_report
+    clock: Callable[[], float] = time.time
 
     @classmethod
     def of_job(cls, ctx: JobContext) -> Run:
@@ -65,7 +66,9 @@ class Run:
         )
 
     @classmethod
-    def of_request(cls, owner: str, records: RecordStore, resources: Resources) -> Run:
+    def of_request(
+        cls, owner: str, records: RecordStore, resources: Resources, clock: Callable[[], float]
+    ) -> Run:
         return cls(
             id=str(uuid.uuid4()),
             owner=owner,
@@ -74,6 +77,7 @@ class Run:
             records=records,
             providers=providers_of(resources),
             assets=assets_of(resources),
+            clock=clock,
         )
 
     async def progress(self, percentage: float, task: str) -> None:
@@ -83,9 +87,8 @@ class Run:
         """The same id for the same role on every attempt of this run."""
         return str(uuid.uuid5(RECORD_NAMESPACE, f"{self.id}:{role}"))
 
-    @staticmethod
-    def now() -> float:
-        return time.time()
+    def now(self) -> float:
+        return self.clock()
 
     async def store_file(self, stem: str, data: bytes, content_type: str) -> Asset:
         extension = EXTENSIONS.get(content_type, "bin")
