@@ -17,194 +17,10 @@ from dataclasses import dataclass
 from genqueue.providers.base import FinalProviderError, StorySpec, WrittenStory
 from genqueue.providers.local import story_words as words
 from genqueue.providers.local.seeding import seeded
+from genqueue.providers.local.story_prompt import read_prompt
 
 LANGUAGES = ("en",)
 """What the local writer writes; other languages are a final provider error."""
-
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "about",
-        "from",
-        "into",
-        "onto",
-        "over",
-        "under",
-        "who",
-        "whom",
-        "whose",
-        "which",
-        "that",
-        "this",
-        "these",
-        "those",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "am",
-        "do",
-        "does",
-        "did",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "can",
-        "could",
-        "should",
-        "may",
-        "might",
-        "must",
-        "shall",
-        "it",
-        "its",
-        "it's",
-        "he",
-        "she",
-        "they",
-        "them",
-        "their",
-        "his",
-        "her",
-        "him",
-        "we",
-        "us",
-        "our",
-        "you",
-        "your",
-        "i",
-        "me",
-        "my",
-        "mine",
-        "story",
-        "tale",
-        "write",
-        "please",
-        "about",
-        "some",
-        "any",
-        "very",
-        "really",
-        "just",
-        "also",
-        "than",
-        "then",
-        "there",
-        "here",
-        "when",
-        "where",
-        "while",
-        "what",
-        "why",
-        "how",
-        "all",
-        "every",
-        "each",
-        "one",
-        "two",
-        "three",
-        "wants",
-        "want",
-        "wanted",
-        "finds",
-        "find",
-        "found",
-        "goes",
-        "go",
-        "went",
-        "gets",
-        "get",
-        "got",
-        "becomes",
-        "become",
-        "learns",
-        "learn",
-        "tries",
-        "try",
-        "makes",
-        "make",
-        "named",
-        "called",
-    ]
-)
-DETERMINERS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "with",
-        "about",
-        "from",
-        "into",
-        "for",
-        "my",
-        "his",
-        "her",
-        "their",
-        "our",
-    ]
-)
-LEADS = (
-    "Later that day",
-    "Not long after",
-    "The following morning",
-    "Before long",
-    "Some time later",
-    "When the weather turned",
-    "Once the dust had settled",
-    "After a short rest",
-    "Early the next day",
-    "As evening came on",
-    "A little further on",
-    "Much to their surprise",
-    "Two days later",
-    "With the map in hand",
-    "Without much warning",
-    "Around the next bend",
-)
-PLACE_ADJECTIVES = (
-    "hidden",
-    "forgotten",
-    "windy",
-    "crooked",
-    "silent",
-    "flooded",
-    "glittering",
-    "narrow",
-    "ancient",
-    "sunlit",
-)
-PLACE_NOUNS = (
-    "valley",
-    "stairway",
-    "courtyard",
-    "orchard",
-    "tunnel",
-    "harbour",
-    "ridge",
-    "workshop",
-    "clearing",
-    "archway",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +31,7 @@ class Cast:
     companion: str
     companion_short: str
     home: str
+    tiny: bool
     goal: str
     """What the hero is after: the prompt's object (`the map`)."""
     things: tuple[str, ...]
@@ -251,96 +68,6 @@ def genre_named(genre: str | None) -> words.Genre:
     return words.GENRES["adventure"]
 
 
-GOAL_VERBS = frozenset(
-    [
-        "find",
-        "finds",
-        "found",
-        "discover",
-        "discovers",
-        "discovered",
-        "search",
-        "searches",
-        "seek",
-        "seeks",
-        "want",
-        "wants",
-        "save",
-        "saves",
-        "rescue",
-        "rescues",
-        "build",
-        "builds",
-        "visit",
-        "visits",
-        "reach",
-        "reaches",
-        "catch",
-        "catches",
-        "meet",
-        "meets",
-        "follow",
-        "follows",
-        "open",
-        "opens",
-        "solve",
-        "solves",
-        "protect",
-        "protects",
-        "chase",
-        "chases",
-    ]
-)
-
-
-@dataclass(frozen=True, slots=True)
-class PromptReading:
-    role: str | None
-    goal: str
-    others: tuple[str, ...]
-
-
-def _indefinite(phrase: str) -> str:
-    return ("an " if phrase[:1] in "aeiou" else "a ") + phrase
-
-
-def read_prompt(prompt: str) -> PromptReading:
-    """The prompt's noun phrases (the words after a determiner, up to a stop word): a
-    leading one is the hero's role, one after a verb such as `finds` is the goal."""
-    tokens = re.findall(r"[A-Za-zÀ-ÿ'-]+|[.,;:!?]", prompt)
-    phrases: list[tuple[int, str, bool]] = []
-    current: list[str] = []
-    start, after_determiner, wanted, last_word = 0, False, False, ""
-    for index, token in enumerate([*tokens, "."]):
-        low = token.lower()
-        if low in DETERMINERS or not token[0].isalpha() or low in STOPWORDS or low in GOAL_VERBS:
-            if current and after_determiner:
-                phrases.append((start, " ".join(current[-3:]), wanted))
-            current = []
-            if low in DETERMINERS and not after_determiner:
-                wanted = last_word in GOAL_VERBS
-            after_determiner = low in DETERMINERS
-            last_word = low
-            continue
-        if not current:
-            start = index
-        current.append(low)
-        last_word = low
-    names = list(dict.fromkeys(p for _, p, _ in phrases if len(p) > 2))
-    role = phrases[0][1] if phrases and phrases[0][0] <= 1 and len(names) > 1 else None
-    goals = [p for _, p, goal in phrases if goal and p != role]
-    goal = goals[0] if goals else next((p for p in names if p != role), None)
-    if goal is None:
-        nouns = [
-            t.lower()
-            for t in tokens
-            if t[0].isalpha() and t.lower() not in STOPWORDS and len(t) > 3
-        ]
-        goal = nouns[-1] if nouns else "lost map"
-    others = tuple(f"the {p}" for p in names if p not in (role, goal))
-    return PromptReading(_indefinite(role) if role else None, f"the {goal}", others)
-
-
 def _short_name(companion: str) -> str:
     named = re.search(r"(?:called|named) ([A-Z][a-z]+)", companion)
     if named:
@@ -349,21 +76,33 @@ def _short_name(companion: str) -> str:
     return "the " + head.split(" ", 1)[1] if " " in head else head
 
 
-def cast_for(spec: StorySpec, rng: random.Random) -> Cast:
+def cast_for(spec: StorySpec, rng: random.Random, tiny: bool = False) -> Cast:
     genre = genre_named(spec.genre)
-    companion = rng.choice(genre.companions)
+    companion = "a good friend" if tiny else rng.choice(genre.companions)
     hero = (spec.hero_name or "").strip() or rng.choice(words.HERO_NAMES)
     reading = read_prompt(spec.prompt)
     return Cast(
         hero=hero,
         role=reading.role or "someone",
         companion=companion,
-        companion_short=_short_name(companion),
+        companion_short="their friend" if tiny else _short_name(companion),
+        tiny=tiny,
         home=rng.choice(genre.home),
         goal=reading.goal,
         things=(reading.goal, *reading.others),
         genre=genre,
     )
+
+
+ARTICLE = re.compile(r"\b([Aa]) (?=([a-z]+))")
+CONSONANT_SOUNDING = ("uni", "use", "eu", "one", "once")
+
+
+def _article(match: re.Match[str]) -> str:
+    """`a ancient` → `an ancient` (but `a unicorn`)."""
+    word = match.group(2)
+    vowel = word[0] in "aeiou" and not word.startswith(CONSONANT_SOUNDING)
+    return f"{match.group(1)}n " if vowel else match.group(0)
 
 
 class Teller:
@@ -382,7 +121,7 @@ class Teller:
             "mood": Deck(g.mood, rng),
             "other": Deck(cast.things, rng),
         }
-        self.leads = Deck(LEADS, rng)
+        self.leads = Deck(words.LEADS, rng)
         self.said: set[str] = set()
         self.count = 0
 
@@ -398,15 +137,18 @@ class Teller:
         for name in re.findall(r"{(\w+)}", pattern):
             if name in self.fillers and name not in values:
                 values[name] = self._filler(name)
-        text = pattern.format(**values)
+        text = ARTICLE.sub(_article, pattern.format(**values))
         return text[0].upper() + text[1:]
 
     def _filler(self, name: str) -> str:
         deck = self.fillers[name]
         value = deck.draw()
         if name == "place" and deck.rounds > 1:
-            adjective, noun = self.rng.choice(PLACE_ADJECTIVES), self.rng.choice(PLACE_NOUNS)
-            value = f"a {adjective} {noun} beyond {value.removeprefix('the ')}"
+            adjective, noun = (
+                self.rng.choice(words.PLACE_ADJECTIVES),
+                self.rng.choice(words.PLACE_NOUNS),
+            )
+            value = f"a {adjective} {noun} beyond {value}"
         return value
 
     def say(self, pattern: str, reused: bool = False) -> str | None:
@@ -427,87 +169,125 @@ class Teller:
         return sentence[0].lower() + sentence[1:]
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
-    """One part of the plot: its patterns, its share of the words, whether its patterns
-    keep their written order (a sequence) or come shuffled (a pool)."""
+@dataclass(slots=True)
+class Line:
+    text: str
+    keep: bool = False
+    """Kept when a short story is trimmed to length: it carries the plot."""
 
-    patterns: tuple[str, ...]
-    share: float
-    ordered: bool
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+Paragraph = list[Line]
+SCENES = frozenset({"rest", "memory", "meeting", "discovery", "dialogue"})
+"""Scenes whose sentences follow on from each other: used once each, never behind a
+lead-in, and skipped when spent."""
+MAX_EPISODES = 400
+"""A bound on the episode loop, far above what the longest story (5,000 words) needs."""
+TINY_STORY = 110
+"""Below this many words the companion is only "their friend": no room to introduce one."""
 
 
 def _ordered_pick(patterns: Sequence[str], budget: int, rng: random.Random) -> list[str]:
     """About `budget` words' worth of patterns, in their order; the first and the last two
     always (they introduce and close the part)."""
-    per_sentence = 13
-    wanted = max(3, min(len(patterns), budget // per_sentence))
+    wanted = max(3, min(len(patterns), budget // 13))
     first, middle, last = patterns[0], list(patterns[1:-2]), list(patterns[-2:])
     keep = sorted(rng.sample(range(len(middle)), max(0, min(len(middle), wanted - 3))))
     return [first, *(middle[i] for i in keep), *last]
 
 
-def _paragraphs(sentences: list[str], size: int) -> list[str]:
-    return [" ".join(sentences[i : i + size]) for i in range(0, len(sentences), size)]
+def _chunks(lines: list[Line], size: int) -> list[Paragraph]:
+    return [lines[i : i + size] for i in range(0, len(lines), size)]
+
+
+def _trim(paragraphs: list[Paragraph], target: int) -> None:
+    """Drop optional sentences while the story is over the asked length, each time the one
+    that brings it nearest, never emptying a paragraph or going under 87%."""
+    total = sum(line.words for p in paragraphs for line in p)
+    while total > target * 1.06:
+        options = [
+            (abs(total - line.words - target), i, line)
+            for i, p in enumerate(paragraphs)
+            if len(p) > 1
+            for line in p
+            if not line.keep and total - line.words >= target * 0.87
+        ]
+        if not options:
+            return
+        _, index, line = min(options, key=lambda option: option[0])
+        paragraphs[index].remove(line)
+        total -= line.words
 
 
 class Plot:
     def __init__(self, spec: StorySpec) -> None:
         self.spec = spec
-        self.rng = seeded("story", spec.seed, spec.prompt)
-        self.cast = cast_for(spec, self.rng)
-        self.teller = Teller(self.cast, self.rng)
         self.target = spec.words
+        self.rng = seeded("story", spec.seed, spec.prompt)
+        self.cast = cast_for(spec, self.rng, tiny=self.target < TINY_STORY)
+        self.teller = Teller(self.cast, self.rng)
 
-    def _sequence(self, patterns: Sequence[str], share: float) -> list[str]:
+    def _sequence(self, patterns: Sequence[str], share: float, kept: tuple[int, ...]) -> list[Line]:
         picked = _ordered_pick(patterns, round(self.target * share), self.rng)
-        return [s for s in (self.teller.say(p) for p in picked) if s]
+        lines = []
+        for index, pattern in enumerate(picked):
+            text = self.teller.say(pattern)
+            if text:
+                lines.append(Line(text, keep=index in kept or index - len(picked) in kept))
+        return lines
 
-    def _episode(self, decks: dict[str, Deck], small: bool) -> list[str]:
-        shape = (
-            ("arrival", "detail", "trouble", "effort")
-            if small
-            else ("arrival", "detail", "detail", "trouble", "effort", "effort", "effort")
+    def _shapes(self) -> tuple[tuple[str, ...], ...]:
+        """Episode shapes: a stretch of road, then the kinds of scene a journey has."""
+        if self.target < 250:
+            return (("arrival", "trouble", "effort"),)
+        if self.target < 600:
+            return (("arrival", "detail", "trouble", "effort", "effort"),)
+        road = ("arrival", "detail", "detail", "trouble", "effort", "effort", "effort")
+        return (
+            road,
+            ("rest", "rest", "memory", "dialogue", "dialogue", "rest"),
+            ("arrival", "meeting", "meeting", "meeting", "detail"),
+            ("discovery", "discovery", "dialogue", "discovery", "memory"),
+            road,
+            ("arrival", "detail", "trouble", "dialogue", "effort", "effort"),
         )
-        sentences = []
-        for part in shape:
-            deck = decks[part]
-            reused = deck.rounds > 1 or not deck.left
-            sentence = self.teller.say(deck.draw(), reused=reused)
-            if sentence:
-                sentences.append(sentence)
-        return sentences
 
-    def _episodes(self, until: int) -> list[str]:
-        decks = {
-            "arrival": Deck(words.ARRIVAL, self.rng),
-            "detail": Deck(words.DETAIL, self.rng),
-            "trouble": Deck(words.TROUBLE, self.rng),
-            "effort": Deck(words.EFFORT, self.rng),
-        }
-        paragraphs: list[str] = []
-        small = self.target < 400
-        while not paragraphs or self.teller.count < until:
-            episode = self._episode(decks, small)
-            if not episode:
+    def _episodes(self, until: int) -> list[Paragraph]:
+        parts = ("arrival", "detail", "trouble", "effort", "rest", "memory", "meeting")
+        decks = {part: Deck(getattr(words, part.upper()), self.rng) for part in parts}
+        decks["discovery"] = Deck(words.DISCOVERY, self.rng)
+        decks["dialogue"] = Deck(words.DIALOGUE, self.rng)
+        shapes = self._shapes()
+        episodes: list[Paragraph] = []
+        for turn in range(MAX_EPISODES):
+            if episodes and self.teller.count >= until:
                 break
-            paragraphs.append(" ".join(episode))
-        return paragraphs
+            episode = []
+            for part in shapes[turn % len(shapes)]:
+                deck = decks[part]
+                if part in SCENES and not deck.left:
+                    continue
+                text = self.teller.say(deck.draw(), reused=deck.rounds > 1 or not deck.left)
+                if text:
+                    episode.append(Line(text, keep=part == "arrival"))
+            if episode:
+                episodes.append(episode)
+        return episodes
 
     def write(self) -> WrittenStory:
-        opening = self._sequence(words.OPENING, 0.16)
-        closing_words = round(self.target * 0.2)
-        middle = self._episodes(self.target - closing_words - 10)
-        climax = self._sequence(words.CLIMAX, 0.12)
-        ending = self._sequence(words.ENDING, 0.08)
         size = 3 if self.target < 400 else 5
-        paragraphs = [
-            *_paragraphs(opening, size),
-            *middle,
-            *_paragraphs(climax, size),
-            *_paragraphs(ending, size),
-        ]
-        return WrittenStory(self._title(), "\n\n".join(paragraphs))
+        opening = self._sequence(words.OPENING, 0.16, (0,) if self.cast.tiny else (0, -2))
+        climax = self._sequence(words.CLIMAX, 0.12, (0,))
+        ending = self._sequence(words.ENDING, 0.08, (-1,))
+        middle = self._episodes(self.target - 4)
+        paragraphs = [*_chunks(opening, size), *middle, *_chunks(climax, size)]
+        paragraphs += _chunks(ending, size)
+        _trim(paragraphs, self.target)
+        text = "\n\n".join(" ".join(line.text for line in p) for p in paragraphs if p)
+        return WrittenStory(self._title(), text)
 
     def _title(self) -> str:
         thing = self.cast.goal.removeprefix("the ")
