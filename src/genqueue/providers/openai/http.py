@@ -1,8 +1,8 @@
 """One HTTP client for a remote API, and the one place its failures are classified.
 
 - a timeout, a network error, 429, 408 and 5xx → `RetryableProviderError` (another
-  attempt, after the engine's backoff, may well succeed); a 429's `Retry-After` is in
-  the message and in `RateLimited.retry_after`;
+  attempt, after the engine's backoff, may well succeed); a `Retry-After` is in the
+  message and in `RetryableAfter.retry_after`, which the worker honours (`RetryLater`);
 - any other 4xx → `FinalProviderError` (the same request would be refused again);
 - a 2xx whose body is not JSON → `RetryableProviderError` (a cut or garbled answer says
   nothing about the request; see `expect` for answers that parse but have the wrong shape).
@@ -47,7 +47,6 @@ class ApiClient:
         base_url: str,
         api_key: str | None,
         timeout_seconds: float,
-        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.name = name
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
@@ -55,7 +54,6 @@ class ApiClient:
             base_url=base_url.rstrip("/") + "/",
             headers=headers,
             timeout=httpx.Timeout(timeout_seconds, connect=min(CONNECT_SECONDS, timeout_seconds)),
-            transport=transport,
         )
         self.timeout_seconds = timeout_seconds
 
