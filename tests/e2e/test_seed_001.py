@@ -158,7 +158,7 @@ async def test_image_flow_makes_a_new_image_in_the_asked_pose(api: Api) -> None:
     assert no_body.status_code == 202, "the body is optional"
 
 
-async def test_video_flow_animates_an_image_intomake_video_that_decodes(api: Api) -> None:
+async def test_video_flow_animates_an_image_into_a_video_that_decodes(api: Api) -> None:
     character = await create_character(api, name="Pip")
     media_id = character["masterReferenceId"]
     path = f"/api/v1/characters/{character['id']}/media/{media_id}/generate-video/queue"
