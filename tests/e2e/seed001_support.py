@@ -141,3 +141,9 @@ async def make_video(api: Api, character: dict[str, Any]) -> str:
 async def job_total(api: Api) -> int:
     response = await api.client.get("/api/v1/jobs", headers=api.auth())
     return int(response.json()["pagination"]["total"])
+
+
+async def character_ids(api: Api, user: str = "alice") -> list[str]:
+    response = await api.client.get("/api/v1/characters", headers=api.auth(user))
+    assert response.status_code == 200, response.text
+    return [str(c["id"]) for c in response.json()["data"]]

@@ -13,6 +13,7 @@ from tests.e2e.seed001_support import (
     CHARACTER_MILESTONES,
     IMAGE_MILESTONES,
     attempt_starts,
+    character_ids,
     check_png,
     create_character,
     decode_video,
@@ -117,8 +118,7 @@ async def test_the_synchronous_route_answers_the_finished_character(api: Api) ->
     assert character["mediaTotal"] == 1
     assert character["media"][0]["type"] == "image"
     check_png((await fetch(api, character["masterReferenceUrl"]))[0])
-    listed = await api.client.get("/api/v1/characters", headers=api.auth())
-    assert [c["id"] for c in listed.json()["data"]] == [character["id"]]
+    assert await character_ids(api) == [character["id"]]
     jobs = await api.client.get("/api/v1/jobs", headers=api.auth())
     assert jobs.json()["pagination"]["total"] == 0, "made in the request, not queued"
     other = await api.client.get(f"/api/v1/characters/{character['id']}", headers=api.auth("bob"))
@@ -296,6 +296,7 @@ async def test_a_failing_provider_is_retried_with_backoff_then_failed_and_refund
     assert starts[1] - starts[0] >= 2.0, starts
     assert starts[2] - starts[1] >= 4.0, starts
     assert openai_server.count("/v1/chat/completions") == 3
+    assert await character_ids(api) == [], "a failed creation leaves no half-made character"
 
 
 async def test_a_refused_request_fails_at_once_without_more_attempts(
@@ -310,6 +311,7 @@ async def test_a_refused_request_fails_at_once_without_more_attempts(
     assert job["attemptsMade"] == 1
     assert await api.balance() == 100
     assert openai_server.count("/v1/chat/completions") == 1
+    assert await character_ids(api) == []
 
 
 async def test_a_provider_hiccup_is_retried_and_the_rerun_rewrites_its_records(
@@ -323,8 +325,7 @@ async def test_a_provider_hiccup_is_retried_and_the_rerun_rewrites_its_records(
     job = await poll_until_done(api, f"/api/v1/character-jobs/{job_id}")
     assert job["status"] == "completed"
     assert job["attemptsMade"] == 2
-    listed = await api.client.get("/api/v1/characters", headers=api.auth())
-    assert [c["id"] for c in listed.json()["data"]] == [job["result"]["characterId"]]
+    assert await character_ids(api) == [job["result"]["characterId"]]
     character = await seed_job(api, f"/api/v1/characters/{job['result']['characterId']}")
     assert character["mediaTotal"] == 1
     check_png((await fetch(api, character["masterReferenceUrl"]))[0])
@@ -371,6 +372,7 @@ async def test_the_synchronous_route_answers_a_failing_provider_with_502_or_503(
     refused = await api.client.post("/api/v1/characters", json={"name": "B"}, headers=api.auth())
     assert refused.status_code == 502
     assert await job_total(api) == 0
+    assert await character_ids(api) == []
 
 
 async def test_an_idempotency_key_returns_the_first_job_charged_once(start_api: StartApi) -> None:

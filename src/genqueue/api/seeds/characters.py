@@ -32,7 +32,7 @@ from genqueue.api.seeds.character_views import (
     pagination,
     states_for,
 )
-from genqueue.apps.characters.creation import create_character
+from genqueue.apps.characters.creation import create_character, discard_character
 from genqueue.apps.characters.poses import POSES
 from genqueue.apps.characters.requests import CharacterData, ImageOptions, VideoOptions
 from genqueue.apps.characters.run import Run
@@ -48,7 +48,7 @@ from genqueue.engine.errors import JobNotFound
 from genqueue.engine.job import Job, JobState
 from genqueue.engine.records import RecordQuery
 from genqueue.engine.store import ListQuery
-from genqueue.providers.base import FinalProviderError, RetryableProviderError
+from genqueue.providers.base import ProviderError, RetryableProviderError
 
 router = APIRouter(prefix="/api/v1", tags=["characters (seed 001)"])
 
@@ -103,17 +103,22 @@ async def create_character_now(body: CharacterData, request: Request) -> Respons
     try:
         async with asyncio.timeout(timeout):
             character = await create_character(run, body)
-    except RetryableProviderError as exc:
-        retry = {"Retry-After": PROVIDER_RETRY_AFTER}
-        raise HTTPException(
-            503, f"the generation provider failed, try again: {exc}", retry
-        ) from None
-    except FinalProviderError as exc:
-        raise HTTPException(502, f"the generation provider refused the request: {exc}") from None
-    except TimeoutError:
-        raise HTTPException(504, f"character creation took longer than {timeout:g}s") from None
+    except (ProviderError, TimeoutError) as exc:
+        await discard_character(run)
+        raise _creation_failure(exc, timeout) from None
     media, total = await character_media(engine.store, character.id, user.user_id)
     return ok(character_detail(character, media, total), "Character created successfully", 201)
+
+
+def _creation_failure(exc: Exception, timeout: float | None) -> HTTPException:
+    if isinstance(exc, RetryableProviderError):
+        retry = {"Retry-After": PROVIDER_RETRY_AFTER}
+        return HTTPException(503, f"the generation provider failed, try again: {exc}", retry)
+    if isinstance(exc, ProviderError):
+        return HTTPException(502, f"the generation provider refused the request: {exc}")
+    return HTTPException(
+        504, f"character creation took longer than the queue timeout ({timeout} s)"
+    )
 
 
 @router.get("/characters", response_model=CharacterList, summary="The caller's characters")

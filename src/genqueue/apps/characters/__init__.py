@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from genqueue.apps.characters.admission import admit_image, admit_video
-from genqueue.apps.characters.creation import create_character
+from genqueue.apps.characters.creation import create_character, discard_character
 from genqueue.apps.characters.images import generate_image
 from genqueue.apps.characters.requests import (
     CharacterData,
@@ -23,6 +23,7 @@ from genqueue.apps.characters.run import Run
 from genqueue.apps.characters.videos import generate_video
 from genqueue.apps.domain import Media
 from genqueue.engine.catalog import CHARACTER_QUEUE, IMAGE_QUEUE, VIDEO_QUEUE
+from genqueue.engine.errors import DoNotRetry
 from genqueue.worker.context import JobContext
 from genqueue.worker.registry import Registry
 
@@ -35,7 +36,16 @@ def media_result(media: Media) -> dict[str, Any]:
 
 @registry.job("character", queue=CHARACTER_QUEUE, validate=validate_character)
 async def character_job(ctx: JobContext, data: dict[str, Any]) -> dict[str, Any]:
-    character = await create_character(Run.of_job(ctx), CharacterData.model_validate(data))
+    run = Run.of_job(ctx)
+    try:
+        character = await create_character(run, CharacterData.model_validate(data))
+    except Exception as exc:
+        # Only a last attempt cleans up: an earlier one's records are rewritten by the next.
+        # An interruption (cancel, lost lease) is no Exception: another worker may hold
+        # the job by then, so its records are left alone.
+        if isinstance(exc, DoNotRetry) or ctx.attempt >= ctx.job.max_attempts:
+            await discard_character(run)
+        raise
     return {"characterId": character.id, "error": None}
 
 

@@ -12,6 +12,8 @@ from genqueue.apps.characters.poses import DEFAULT_POSE_ID, pose_named
 from genqueue.apps.characters.requests import CharacterData
 from genqueue.apps.characters.run import Run
 from genqueue.apps.domain import (
+    CHARACTER,
+    MEDIA,
     Character,
     display_id,
     load_character,
@@ -20,6 +22,7 @@ from genqueue.apps.domain import (
 )
 
 MASTER_REFERENCE = "master-reference"
+CHARACTER_ROLE = "character"
 
 
 async def create_character(run: Run, request: CharacterData) -> Character:
@@ -32,8 +35,15 @@ async def create_character(run: Run, request: CharacterData) -> Character:
     return character
 
 
+async def discard_character(run: Run) -> None:
+    """Delete the records a creation that failed for good had made, so that it leaves no
+    half-made character behind (its files stay in the asset store)."""
+    await run.records.delete_record(MEDIA, run.record_id(MASTER_REFERENCE))
+    await run.records.delete_record(CHARACTER, run.record_id(CHARACTER_ROLE))
+
+
 async def _create_document(run: Run, request: CharacterData) -> Character:
-    character_id = run.record_id("character")
+    character_id = run.record_id(CHARACTER_ROLE)
     character = Character(
         id=character_id,
         owner=run.owner,
