@@ -23,7 +23,7 @@ from genqueue.apps.characters.run import Run
 from genqueue.apps.characters.videos import generate_video
 from genqueue.apps.domain import Media
 from genqueue.engine.catalog import CHARACTER_QUEUE, IMAGE_QUEUE, VIDEO_QUEUE
-from genqueue.engine.errors import DoNotRetry
+from genqueue.engine.errors import DoNotRetry, LeaseLost
 from genqueue.worker.context import JobContext
 from genqueue.worker.registry import Registry
 
@@ -40,13 +40,19 @@ async def character_job(ctx: JobContext, data: dict[str, Any]) -> dict[str, Any]
     try:
         character = await create_character(run, CharacterData.model_validate(data))
     except Exception as exc:
-        # Only a last attempt cleans up: an earlier one's records are rewritten by the next.
-        # An interruption (cancel, lost lease) is no Exception: another worker may hold
-        # the job by then, so its records are left alone.
-        if isinstance(exc, DoNotRetry) or ctx.attempt >= ctx.job.max_attempts:
+        if _failed_for_good(ctx, exc):
             await discard_character(run)
         raise
     return {"characterId": character.id, "error": None}
+
+
+def _failed_for_good(ctx: JobContext, exc: Exception) -> bool:
+    """Only a last attempt cleans up: an earlier one's records are rewritten by the next.
+    After an interruption (a cancel, a lost lease) another worker may hold the job, so
+    its records are left alone."""
+    if ctx.cancelled or isinstance(exc, LeaseLost):
+        return False
+    return isinstance(exc, DoNotRetry) or ctx.attempt >= ctx.job.max_attempts
 
 
 @registry.job("image", queue=IMAGE_QUEUE, validate=validate_image, admit=admit_image)
