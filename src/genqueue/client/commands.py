@@ -190,7 +190,9 @@ def job(
 ) -> None:
     """One job in full; --wait follows it to its end."""
     with _client(url, token) as client:
-        out.print(job_table(client.get(job_id)))
+        found = client.get(job_id)
+        out.print(f"job {found.id}")
+        out.print(job_table(found))
         if wait:
             follow(client, job_id, timeout)
 

@@ -85,7 +85,7 @@ def jobs_table(jobs: Iterable[Job], title: str) -> Table:
 
 
 def job_table(job: Job) -> Table:
-    table = Table(show_header=False, title=f"job {job.id}", title_justify="left")
+    table = Table(show_header=False)
     table.add_column("field", style="bold")
     table.add_column("value", overflow="fold")
     rows = [
