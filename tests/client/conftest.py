@@ -166,6 +166,16 @@ def shared_server(
             server.stop()
 
 
+@pytest.fixture(scope="module")
+def cli_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
+    """One SQLite server per module, for the CLI tests."""
+    folder = tmp_path_factory.mktemp("sqlite")
+    server = ServeProcess(folder, f"sqlite:///{folder / 'genqueue.db'}", {})
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def user() -> str:
     """A user of its own for each test, so tests can share a server."""

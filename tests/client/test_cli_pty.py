@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pexpect
-import pytest
 
 from genqueue.client import JobState
 
@@ -20,18 +18,9 @@ STYLE = r"(?:\x1b\[[0-9;]*m)*"
 """rich's colour codes between the percentage and the task."""
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
-    folder = tmp_path_factory.mktemp("pty")
-    served = ServeProcess(folder, f"sqlite:///{folder / 'pty.db'}", {})
-    served.start()
-    yield served
-    served.stop()
-
-
-def spawn(server: ServeProcess, data: dict[str, float]) -> pexpect.spawn:
+def spawn(cli_server: ServeProcess, data: dict[str, float]) -> pexpect.spawn:
     env = client_env(
-        GENQUEUE_URL=server.url, GENQUEUE_TOKEN=server.token(USER), TERM="xterm-256color"
+        GENQUEUE_URL=cli_server.url, GENQUEUE_TOKEN=cli_server.token(USER), TERM="xterm-256color"
     )
     env.pop("COLUMNS")
     command, *args = genqueue_command()
@@ -57,9 +46,9 @@ def finish(child: pexpect.spawn) -> int:
 
 
 def test_the_progress_bar_shows_percentage_and_current_task(
-    server: ServeProcess, tmp_path: Path
+    cli_server: ServeProcess, tmp_path: Path
 ) -> None:
-    child = spawn(server, {"steps": 20, "stepSeconds": 0.1})
+    child = spawn(cli_server, {"steps": 20, "stepSeconds": 0.1})
     job_id_of(child)
     child.expect(rf"(\d+)%{STYLE}\s+Step (\d+) of 20")
     first = int(child.match.group(2))
@@ -70,29 +59,31 @@ def test_the_progress_bar_shows_percentage_and_current_task(
     assert finish(child) == 0
 
 
-def test_ctrl_c_then_yes_cancels_the_job(server: ServeProcess) -> None:
-    child = spawn(server, {"steps": 400, "stepSeconds": 0.05})
+def interrupt(child: pexpect.spawn, steps: int, answer: str) -> str:
+    """Ctrl-C once the bar shows a step, then `answer` the question; the job's id."""
     job_id = job_id_of(child)
-    child.expect(r"Step \d+ of 400")
+    child.expect(rf"Step \d+ of {steps}")
     child.sendintr()
     child.expect(re.escape(f"Cancel job {job_id}? [y/N]"))
-    child.sendline("y")
+    child.sendline(answer)
+    return job_id
+
+
+def test_ctrl_c_then_yes_cancels_the_job(cli_server: ServeProcess) -> None:
+    child = spawn(cli_server, {"steps": 400, "stepSeconds": 0.05})
+    job_id = interrupt(child, 400, "y")
     child.expect(f"cancelled:{STYLE} job {job_id}")
     assert finish(child) == 3
-    with server.client(USER) as client:
+    with cli_server.client(USER) as client:
         job = client.get(job_id)
     assert job.status is JobState.CANCELLED
     assert job.progress.percentage < 100
 
 
-def test_ctrl_c_then_no_leaves_the_job_running(server: ServeProcess) -> None:
-    child = spawn(server, {"steps": 40, "stepSeconds": 0.05})
-    job_id = job_id_of(child)
-    child.expect(r"Step \d+ of 40")
-    child.sendintr()
-    child.expect(re.escape(f"Cancel job {job_id}? [y/N]"))
-    child.sendline("n")
+def test_ctrl_c_then_no_leaves_the_job_running(cli_server: ServeProcess) -> None:
+    child = spawn(cli_server, {"steps": 40, "stepSeconds": 0.05})
+    job_id = interrupt(child, 40, "n")
     child.expect(re.escape(f"genqueue job {job_id} --wait"))
     assert finish(child) == 130
-    with server.client(USER) as client:
+    with cli_server.client(USER) as client:
         assert client.wait(job_id, timeout=30).result == {"steps": 40, "attempt": 1}

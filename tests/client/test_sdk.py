@@ -45,7 +45,8 @@ async def test_submit_get_wait_list_credits(shared_server: ServeProcess, user: s
         assert done.result == {"steps": 2, "attempt": 1}
         assert done.progress.percentage == 100.0
         assert done.progress.current_task == "Step 2 of 2"
-        assert done.created_at is not None and done.completed_at is not None
+        assert done.created_at is not None
+        assert done.completed_at is not None
         assert done.completed_at >= done.created_at
         ids = {first.job_id}
         for _ in range(4):

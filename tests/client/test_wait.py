@@ -57,7 +57,8 @@ def test_stream_yields_a_snapshot_then_progress_then_the_end(
         job_id = client.submit("demo", {"steps": 4, "stepSeconds": 0.05}).job_id
         events = list(client.stream(job_id))
     assert events[0].kind == "snapshot"
-    assert events[0].job is not None and events[0].job.id == job_id
+    assert events[0].job is not None
+    assert events[0].job.id == job_id
     progress = [e.progress for e in events if e.kind == "progress" and e.progress]
     assert [p.percentage for p in progress] == [25.0, 50.0, 75.0, 100.0]
     assert [p.current_task for p in progress][-1] == "Step 4 of 4"
@@ -156,7 +157,8 @@ def test_wait_polls_when_the_stream_is_unavailable(
     shared_server: ServeProcess, user: str, answer: Callable[[httpx.Request], Any]
 ) -> None:
     transport = EventsRoute(answer)
-    with Client(shared_server.url, shared_server.token(user), policy=FAST, transport=transport) as c:
+    token = shared_server.token(user)
+    with Client(shared_server.url, token, policy=FAST, transport=transport) as c:
         job_id = c.submit("demo", {"steps": 3, "stepSeconds": 0.05}).job_id
         job = c.wait(job_id, timeout=30)
     assert job.status is JobState.COMPLETED

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from genqueue.engine.job import JobState
+from genqueue.engine.job import JobState, Progress
 
 FINAL_EVENT_KINDS = frozenset({"completed", "failed", "cancelled"})
 
@@ -20,22 +20,9 @@ def parse_time(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-@dataclass(frozen=True, slots=True)
-class JobProgress:
-    percentage: float = 0.0
-    current: int | None = None
-    total: int | None = None
-    current_task: str | None = None
-
-    @classmethod
-    def from_api(cls, raw: Mapping[str, Any] | None) -> JobProgress:
-        raw = raw or {}
-        return cls(
-            percentage=float(raw.get("percentage") or 0.0),
-            current=raw.get("current"),
-            total=raw.get("total"),
-            current_task=raw.get("currentTask"),
-        )
+JobProgress = Progress
+"""A job's progress: `percentage` 0–100, `current` of `total`, `current_task` (the engine's
+own type, read from the API's `{percentage, current, total, currentTask}`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +65,7 @@ class Job:
             type=raw["type"],
             owner=raw["owner"],
             status=JobState(raw["status"]),
-            progress=JobProgress.from_api(raw.get("progress")),
+            progress=JobProgress.from_dict(raw.get("progress")),
             data=raw.get("data"),
             tags=dict(raw.get("tags") or {}),
             priority=int(raw["priority"]),
@@ -186,7 +173,7 @@ class JobEvent:
         job = Job.from_api(data) if "status" in data and "queue" in data else None
         progress = job.progress if job is not None else None
         if kind == "progress":
-            progress = JobProgress.from_api(data)
+            progress = JobProgress.from_dict(dict(data))
         return cls(kind, str(data.get("jobId", "")), event_id, data, progress, job)
 
     @classmethod
