@@ -77,12 +77,15 @@ class ServeProcess:
                 command, env=self.env, cwd=self.folder, stdout=log, stderr=subprocess.STDOUT
             )
         deadline = time.monotonic() + READY_SECONDS
-        while not self._ready():
+        while not self._ready(log_path):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"genqueue serve did not get ready:\n{self.log}")
             time.sleep(0.05)
 
-    def _ready(self) -> bool:
+    def _ready(self, log_path: Path) -> bool:
+        """Our process answers /ready (not another one that grabbed the port first)."""
+        if f"Uvicorn running on {self.url}" not in log_path.read_text(errors="replace"):
+            return False
         try:
             return httpx.get(f"{self.url}/ready", timeout=1.0).status_code == 200
         except httpx.TransportError:

@@ -169,6 +169,10 @@ def test_the_sync_client_makes_the_same_calls(shared_server: ServeProcess, user:
         assert client.cancel(later.job_id).status is JobState.CANCELLED
         assert {job.id for job in client.list(status="cancelled")} == {later.job_id}
         assert client.list_page(limit=1).total == 3
+        for event in client.stream(later.job_id):
+            assert event.kind == "snapshot"
+            break  # leaving a stream early closes it; the client goes on working
+        assert client.get(later.job_id).status is JobState.CANCELLED
 
 
 def test_unreachable_server_is_a_connection_error(user: str) -> None:
