@@ -9,8 +9,9 @@ between attempts, with exponential backoff. A server that does not serve the str
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 
 from genqueue.client.errors import ClientError, ConnectionFailed, RateLimited, ServerError
@@ -67,30 +68,29 @@ class JobFollower:
         while True:
             source = self._stream_events() if self.use_stream else self._poll_events()
             received = False
+            failure: ClientError
             try:
-                async for event in source:
-                    received = True
-                    self.failures = 0
-                    yield event
-                    if event.is_final:
-                        return
+                async with contextlib.aclosing(source):
+                    async for event in source:
+                        received = True
+                        self.failures = 0
+                        yield event
+                        if event.is_final:
+                            return
             except StreamUnavailable:
                 self.use_stream = False
                 continue
             except RETRYABLE as exc:
-                polled = await self._pause_then_poll(exc)
-                if polled is not None:
-                    yield polled
-                    if polled.is_final:
-                        return
-                continue
-            if not received:
-                # closed at once without a final event: do not reconnect in a tight loop
-                polled = await self._pause_then_poll(ConnectionFailed("the stream closed"))
-                if polled is not None:
-                    yield polled
-                    if polled.is_final:
-                        return
+                failure = exc
+            else:
+                if received:
+                    continue  # the server closed the stream (shutdown): resume at once
+                failure = ConnectionFailed("the stream closed without an event")
+            polled = await self._pause_then_poll(failure)
+            if polled is not None:
+                yield polled
+                if polled.is_final:
+                    return
 
     async def job(self) -> Job:
         """The job now, retrying network errors and 5xx/429 answers."""
@@ -119,7 +119,7 @@ class JobFollower:
             return JobEvent.from_poll(job)
         return None
 
-    async def _stream_events(self) -> AsyncIterator[JobEvent]:
+    async def _stream_events(self) -> AsyncGenerator[JobEvent, None]:
         headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
         if self.last_event_id:
             headers["Last-Event-ID"] = self.last_event_id
@@ -155,7 +155,7 @@ class JobFollower:
             self.last_job = event.job
         return event
 
-    async def _poll_events(self) -> AsyncIterator[JobEvent]:
+    async def _poll_events(self) -> AsyncGenerator[JobEvent, None]:
         delay = self.policy.poll_initial
         while True:
             before = self.last_job
