@@ -45,6 +45,8 @@ async def test_submit_get_wait_list_credits(shared_server: ServeProcess, user: s
         assert done.result == {"steps": 2, "attempt": 1}
         assert done.progress.percentage == 100.0
         assert done.progress.current_task == "Step 2 of 2"
+        kinds = [event.kind async for event in client.stream(first.job_id)]
+        assert kinds == ["snapshot", "completed"]  # an ended job: its state, then its end
         assert done.created_at is not None
         assert done.completed_at is not None
         assert done.completed_at >= done.created_at
