@@ -103,6 +103,7 @@ def serve(
     import uvicorn
 
     from genqueue.api import create_app
+    from genqueue.api.serving import GracefulServer
 
     settings = Settings()
     level = log_level or settings.log_level
@@ -110,8 +111,9 @@ def serve(
     if not settings.jwt_secret and not settings.jwks_url:
         settings = settings.model_copy(update={"jwt_secret": secrets.token_urlsafe(32)})
         _print_dev_tokens(settings, host or settings.host, port or settings.port)
+    app = create_app(settings, apps=apps or [])
     config = uvicorn.Config(
-        create_app(settings, apps=apps or []),
+        app,
         host=host or settings.host,
         port=port or settings.port,
         access_log=access_log,
@@ -120,7 +122,7 @@ def serve(
         lifespan="on",
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds) + 5,
     )
-    uvicorn.Server(config).run()
+    GracefulServer(config, app.state.api).run()
 
 
 def _print_dev_tokens(settings: Settings, host: str, port: int) -> None:
