@@ -8,6 +8,8 @@ from pathlib import Path
 
 import httpx
 
+from genqueue.api.auth import issue_token
+
 from .conftest import serve_process
 
 TOKEN_LINE = re.compile(r"^(user|admin) token \(sub [\w-]+\): +(\S+)$", re.MULTILINE)
@@ -40,3 +42,29 @@ def test_serve_without_a_secret_prints_working_user_and_admin_tokens(tmp_path: P
     assert "Application shutdown complete" in log
     assert "Traceback" not in log
     assert "GET /api/v1" not in log  # no access log by default
+
+
+def test_sigterm_ends_open_event_streams_at_once(tmp_path: Path) -> None:
+    """An SSE client must not hold a stopping server for uvicorn's whole graceful timeout."""
+    secret = "serve-test-secret-long-enough-for-hs256"
+    env = {
+        "GENQUEUE_STORE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+        "GENQUEUE_WORKERS": "0",
+        "GENQUEUE_JWT_SECRET": secret,
+        "GENQUEUE_SHUTDOWN_GRACE": "10",
+    }
+    user = {"Authorization": f"Bearer {issue_token(secret, 'alice', ttl=600)}"}
+    with serve_process(tmp_path, env) as served, httpx.Client(base_url=served.url) as client:
+        job_id = client.post("/api/v1/jobs", json={"type": "demo"}, headers=user).json()["data"][
+            "jobId"
+        ]
+        with client.stream("GET", f"/api/v1/jobs/{job_id}/events", headers=user) as stream:
+            lines = stream.iter_lines()
+            assert next(lines).startswith("id: ")
+            started = time.monotonic()
+            served.process.terminate()
+            assert served.process.wait(10) in (0, -15)
+            stopped_after = time.monotonic() - started
+    # without ending the streams it waited GENQUEUE_SHUTDOWN_GRACE + 5 = 15 s
+    assert stopped_after < 4.0, stopped_after
+    assert "Traceback" not in served.log_path.read_text()

@@ -1,4 +1,4 @@
-"""The API fixtures of tests/api (a real uvicorn server per test, on SQLite and Redis)."""
+"""The e2e tests run on the API tests' fixtures: a real server on loopback, on each store."""
 
 from __future__ import annotations
 

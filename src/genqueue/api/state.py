@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from genqueue.api.auth import Authenticator
 from genqueue.api.limits import RateLimiter
 from genqueue.api.waits import WaitEstimator
@@ -22,13 +24,22 @@ class ApiState:
         self.submit_limiter: RateLimiter | None = None
         self.api_limiter: RateLimiter | None = None
         self.waits: WaitEstimator | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def attach(self, runtime: Runtime, hub: EventHub) -> None:
         self.runtime = runtime
         self.hub = hub
+        self._loop = asyncio.get_running_loop()
         self.waits = WaitEstimator(runtime.engine)
         self.submit_limiter = _limiter(runtime.engine.store, "submit", self.settings.submit_rate)
         self.api_limiter = _limiter(runtime.engine.store, "api", self.settings.api_rate)
+
+    def end_streams(self) -> None:
+        """Called from a signal handler when the server begins to stop: ends every open
+        event stream on the loop's own thread, so the shutdown need not wait for them."""
+        hub, loop = self.hub, self._loop
+        if hub is not None and loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(hub.end_all)
 
     def detach(self) -> None:
         self.runtime = None

@@ -10,6 +10,7 @@ from genqueue.worker.registry import Registry
 BUILTIN_APPS = (
     "genqueue.apps.demo",
     "genqueue.apps.services",
+    "genqueue.apps.characters",
     "genqueue.apps.stories",
     "genqueue.apps.snap2story",
 )

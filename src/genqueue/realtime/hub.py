@@ -40,10 +40,12 @@ class Subscription:
         self.key = key
         self.start_id = start_id
         self.overflowed = False
+        self.ended = False
+        """Set when the process shuts down: the reader should end its stream now."""
         self.queue: asyncio.Queue[Event | None] = asyncio.Queue(QUEUE_SIZE)
 
     def offer(self, event: Event) -> None:
-        if self.overflowed:
+        if self.overflowed or self.ended:
             return
         try:
             self.queue.put_nowait(event)
@@ -53,13 +55,19 @@ class Subscription:
             self.queue.put_nowait(None)
 
     async def next(self, wait_seconds: float) -> Event | None:
-        """The next event, or None after `wait_seconds` or once overflowed."""
-        if self.overflowed and self.queue.empty():
+        """The next event, or None after `wait_seconds`, once overflowed or once ended."""
+        if self.ended or (self.overflowed and self.queue.empty()):
             return None
         try:
             return await asyncio.wait_for(self.queue.get(), wait_seconds)
         except TimeoutError:
             return None
+
+    def end(self) -> None:
+        self.ended = True
+        if self.queue.full():
+            self.queue.get_nowait()
+        self.queue.put_nowait(None)
 
     def close(self) -> None:
         self.hub.unsubscribe(self)
@@ -98,6 +106,13 @@ class EventHub:
             subscription = Subscription(self, key, self.cursor or "")
             self._subscribers.setdefault(key, set()).add(subscription)
         return subscription
+
+    def end_all(self) -> None:
+        """End every subscription at once: a server that is stopping must not wait for
+        its open streams to close by themselves (clients reconnect elsewhere and resume)."""
+        for group in list(self._subscribers.values()):
+            for subscription in list(group):
+                subscription.end()
 
     def unsubscribe(self, subscription: Subscription) -> None:
         group = self._subscribers.get(subscription.key)

@@ -101,7 +101,7 @@ async def _messages(
     while True:
         live = await subscription.next(HEARTBEAT_SECONDS)
         if live is None:
-            if subscription.overflowed:
+            if subscription.overflowed or subscription.ended:
                 return
             yield b": heartbeat\n\n"
             continue

@@ -1,1 +1,1 @@
-"""The seed systems' own routes, one module per seed, in each seed's own shapes."""
+"""The seed systems' own routes, one module per seed system."""
