@@ -7,6 +7,7 @@ The public API: declare job types on a `Registry`, build an `Engine` over a stor
 from genqueue.engine.catalog import Catalog
 from genqueue.engine.engine import Engine, EngineConfig, WaitEstimate
 from genqueue.engine.errors import (
+    DoNotRetry,
     GenqueueError,
     IdempotencyConflict,
     InsufficientCredits,
@@ -31,6 +32,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Backoff",
     "Catalog",
+    "DoNotRetry",
     "Engine",
     "EngineConfig",
     "Event",

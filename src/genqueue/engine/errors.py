@@ -11,6 +11,12 @@ class GenqueueError(Exception):
     """Base of every error genqueue raises on purpose."""
 
 
+class DoNotRetry(GenqueueError):
+    """Raised by a handler (or a subclass mixed into its own errors) when another attempt
+    would fail the same way: the worker fails the job for good at once, refunded, without
+    spending the attempts it has left."""
+
+
 class JobNotFound(GenqueueError):
     def __init__(self, job_id: str) -> None:
         super().__init__(f"job {job_id} not found")

@@ -6,6 +6,21 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from genqueue.engine.errors import DoNotRetry
+
+FinalFailure = DoNotRetry
+"""The name the seed apps' brief uses for `DoNotRetry`: the same class."""
+
+__all__ = [
+    "Completed",
+    "DoNotRetry",
+    "Failed",
+    "FinalFailure",
+    "Interrupt",
+    "Interrupted",
+    "Outcome",
+]
+
 
 class Interrupt(StrEnum):
     """Why the worker stopped a handler that was still running."""

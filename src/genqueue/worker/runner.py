@@ -24,7 +24,13 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from genqueue.engine.engine import Engine
-from genqueue.engine.errors import GenqueueError, LeaseLost, StoreUnavailable, UnknownJobType
+from genqueue.engine.errors import (
+    DoNotRetry,
+    GenqueueError,
+    LeaseLost,
+    StoreUnavailable,
+    UnknownJobType,
+)
 from genqueue.engine.job import ClaimedJob, JobState, Progress
 from genqueue.engine.store import Completion, ProgressUpdate, WorkerInfo
 from genqueue.worker.context import JobContext, SyncJobContext
@@ -495,8 +501,10 @@ class Worker:
 
 
 def _failure(error: BaseException) -> Failed:
+    """A handler's error as a failed attempt; a `DoNotRetry` one leaves no attempts."""
     stacktrace = "".join(traceback.format_exception(error))
-    return Failed(str(error) or type(error).__name__, stacktrace)
+    retryable = not isinstance(error, DoNotRetry)
+    return Failed(str(error) or type(error).__name__, stacktrace, retryable=retryable)
 
 
 def _resolve(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
