@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from genqueue.api.auth import Authenticator
+from genqueue.api.completion import CompletionEstimator
 from genqueue.api.limits import RateLimiter
 from genqueue.api.waits import WaitEstimator
 from genqueue.bootstrap import Runtime
@@ -22,11 +23,13 @@ class ApiState:
         self.submit_limiter: RateLimiter | None = None
         self.api_limiter: RateLimiter | None = None
         self.waits: WaitEstimator | None = None
+        self.completion: CompletionEstimator | None = None
 
     def attach(self, runtime: Runtime, hub: EventHub) -> None:
         self.runtime = runtime
         self.hub = hub
         self.waits = WaitEstimator(runtime.engine)
+        self.completion = CompletionEstimator(runtime.engine, self.waits)
         self.submit_limiter = _limiter(runtime.engine.store, "submit", self.settings.submit_rate)
         self.api_limiter = _limiter(runtime.engine.store, "api", self.settings.api_rate)
 
@@ -35,6 +38,7 @@ class ApiState:
         self.hub = None
         self.submit_limiter = self.api_limiter = None
         self.waits = None
+        self.completion = None
 
     @property
     def engine(self) -> Engine:
@@ -47,6 +51,12 @@ class ApiState:
         if self.hub is None:
             raise StoreUnavailable("the API is not started")
         return self.hub
+
+    @property
+    def completion_estimator(self) -> CompletionEstimator:
+        if self.completion is None:
+            raise StoreUnavailable("the API is not started")
+        return self.completion
 
     @property
     def wait_estimator(self) -> WaitEstimator:

@@ -1,0 +1,71 @@
+"""When a job should be done, for the status routes' `estimatedCompletionAt` (and seed
+002's `estimatedCompletionTime`), from measured durations only.
+
+A waiting job: its wait (position, concurrency, the median run; `waits.py`) plus its own
+run. A run is the median of the type's recent runs (less what a running job has done
+already); a 360° set's is its shots still to make × the median shot, measured from its
+own shots and from recently completed sets (`apps.library360.estimates`). The medians are
+cached a few seconds, so a poll costs no extra store reads most of the time.
+"""
+
+from __future__ import annotations
+
+import time
+
+from genqueue.api.waits import WaitEstimator
+from genqueue.apps.library360.estimates import is_library_job, remaining_seconds, shot_seconds
+from genqueue.apps.library360.requests import LIBRARY_TYPES, TYPE_SINGLE_IMAGE
+from genqueue.engine.engine import Engine
+from genqueue.engine.job import Job, JobState
+from genqueue.engine.store import ListQuery
+
+TTL_SECONDS = 5.0
+RECENT_SETS = 20
+MAX_CACHED = 1000
+
+
+class CompletionEstimator:
+    def __init__(self, engine: Engine, waits: WaitEstimator) -> None:
+        self.engine = engine
+        self.waits = waits
+        self._typical: dict[tuple[str, str], tuple[float, float]] = {}
+        self._shots: tuple[float, list[float]] | None = None
+
+    async def completion_at(self, job: Job, now: float) -> float | None:
+        """Unix time the job should end at; None once it has ended."""
+        state = job.effective_state(now)
+        if state.is_final:
+            return None
+        _, wait = await self.waits.estimate(job, now)
+        return now + (wait or 0.0) + await self.run_seconds(job, now)
+
+    async def run_seconds(self, job: Job, now: float) -> float:
+        """How much longer the job's run should take (all of it while it waits)."""
+        if is_library_job(job):
+            fallback = await self._typical_of(job.queue, TYPE_SINGLE_IMAGE)
+            return remaining_seconds(job, await self._recent_shot_seconds(), fallback)
+        typical = await self._typical_of(job.queue, job.type)
+        running = job.state is JobState.ACTIVE and job.started_at is not None
+        elapsed = now - job.started_at if running and job.started_at is not None else 0.0
+        return max(typical - elapsed, 0.0)
+
+    async def _typical_of(self, queue: str, job_type: str) -> float:
+        key = (queue, job_type)
+        cached = self._typical.get(key)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        typical = await self.engine.typical_duration(queue, job_type)
+        if len(self._typical) >= MAX_CACHED:
+            self._typical.clear()
+        self._typical[key] = (time.monotonic() + TTL_SECONDS, typical)
+        return typical
+
+    async def _recent_shot_seconds(self) -> list[float]:
+        """Shot durations of the last RECENT_SETS completed library jobs (every owner's)."""
+        if self._shots is not None and self._shots[0] > time.monotonic():
+            return self._shots[1]
+        query = ListQuery(types=LIBRARY_TYPES, states=[JobState.COMPLETED], limit=RECENT_SETS)
+        page = await self.engine.list_jobs(query)
+        samples = shot_seconds(page.jobs)
+        self._shots = (time.monotonic() + TTL_SECONDS, samples)
+        return samples
