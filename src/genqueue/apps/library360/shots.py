@@ -14,10 +14,6 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class Angle:
     name: str
-    yaw: int
-    """Degrees the camera stands around the character, counter-clockwise from its front."""
-    pitch: int
-    """Degrees the camera looks down (positive) or up (negative) at the character."""
     view: str
     """How a prompt describes it."""
 
@@ -44,15 +40,15 @@ class Shot:
 ANGLES = {
     a.name: a
     for a in (
-        Angle("front", 0, 0, "front view facing the camera"),
-        Angle("front_left", 45, 0, "three-quarter view from the front left"),
-        Angle("left_profile", 90, 0, "left profile"),
-        Angle("back_left", 135, 0, "three-quarter view from the back left"),
-        Angle("back", 180, 0, "back view"),
-        Angle("back_right", 225, 0, "three-quarter view from the back right"),
-        Angle("right_profile", 270, 0, "right profile"),
-        Angle("front_right", 315, 0, "three-quarter view from the front right"),
-        Angle("high_front", 0, 35, "front view from above"),
+        Angle("front", "front view facing the camera"),
+        Angle("front_left", "three-quarter view from the front left"),
+        Angle("left_profile", "left profile"),
+        Angle("back_left", "three-quarter view from the back left"),
+        Angle("back", "back view"),
+        Angle("back_right", "three-quarter view from the back right"),
+        Angle("right_profile", "right profile"),
+        Angle("front_right", "three-quarter view from the front right"),
+        Angle("high_front", "front view from above"),
     )
 }
 LENSES = {
