@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import statistics
+import time
 from typing import Any
 
 import pytest
 
-from genqueue.engine.errors import InvalidJobRequest, RecordNotFound
+from genqueue.engine.engine import Engine
+from genqueue.engine.errors import InvalidJobRequest, JobNotFound, RecordNotFound
+from genqueue.engine.job import JobState
 from genqueue.engine.records import MAX_RECORD_INDEX, Record, RecordQuery
-from genqueue.engine.store import Store
+from genqueue.engine.store import Completion, Store
 
-from .conftest import StoreOpener
+from .conftest import FakeClock, StoreOpener
 
 T0 = 1_800_000_000.0
 
@@ -305,3 +309,74 @@ async def test_concurrent_puts_from_two_connections(open_store: StoreOpener) -> 
     holding_shared = [n for n, found in enumerate(per_character) if "shared" in found]
     assert holding_shared == [int(shared.index["characterId"][1:])]
     assert sum(len(found) for found in per_character) == 41
+
+
+async def test_get_records_answers_a_repeated_id_each_time(store: Store) -> None:
+    await store.put_record(media("a"), T0)
+    await store.put_record(media("b"), T0 + 1)
+    got = await store.get_records("media", ["b", "a", "b"])
+    assert [r.id for r in got] == ["b", "a", "b"]
+
+
+async def test_records_outlive_retention_and_cleaning(engine: Engine, clock: FakeClock) -> None:
+    """Records live until deleted: the job retention that clears old jobs never touches them."""
+    store = engine.store
+    await store.put_record(media("m1"), clock.now)
+    submitted = await engine.submit("alice", "s")
+    [claimed] = await engine.claim("w", ["short"], 1)
+    await engine.complete([Completion(claimed.lease, None)])
+    clock.advance(365 * 86400)
+    await engine.apply_retention()
+    assert await engine.clean("q", [JobState.COMPLETED], older_than=0) == 0
+    with pytest.raises(JobNotFound):
+        await engine.get(submitted.job.id)
+    assert (await store.get_record("media", "m1")).id == "m1"
+    assert await ids_of(store, RecordQuery("media", where={"characterId": "c1"})) == ["m1"]
+
+
+BULK = 10_000
+
+
+async def _fill(store: Store, count: int, character: str, start: float) -> None:
+    """`count` media of one character, put 500 at a time."""
+    for first in range(0, count, 500):
+        await asyncio.gather(
+            *(
+                store.put_record(media(f"{character}-{i:05d}", character=character), start + i)
+                for i in range(first, min(first + 500, count))
+            )
+        )
+
+
+async def _median_seconds(store: Store, query: RecordQuery, runs: int = 15) -> float:
+    took = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        await store.list_records(query)
+        took.append(time.perf_counter() - started)
+    return statistics.median(took)
+
+
+async def test_listing_by_a_field_stays_fast_among_10k_records(store: Store) -> None:
+    """A listing by an index field reads its own records only: 10k others of the same kind
+    and owner do not slow it down (a scan of them would, by about a thousand times)."""
+    await _fill(store, 10, "rare", T0)
+    queries = [
+        RecordQuery("media", owner="alice", where={"characterId": "rare"}),
+        RecordQuery("media", where={"characterId": "rare"}, limit=5, skip=5),
+        RecordQuery("media", owner="alice", where={"characterId": "rare", "type": "image"}),
+    ]
+    alone = [await _median_seconds(store, q) for q in queries]
+    await _fill(store, BULK, "common", T0 + 100)
+    for query in queries:
+        page = await store.list_records(query)
+        assert page.total == 10
+        assert all(r.id.startswith("rare-") for r in page.records)
+    among = [await _median_seconds(store, q) for q in queries]
+    print(f"\nlisting by a field, 10 vs {BULK + 10} records (ms):", end=" ")
+    print(", ".join(f"{a * 1e3:.2f} → {b * 1e3:.2f}" for a, b in zip(alone, among, strict=True)))
+    for before, after in zip(alone, among, strict=True):
+        assert after < 3 * before + 0.005
+    newest = await store.list_records(RecordQuery("media", owner="alice", limit=20))
+    assert newest.total == BULK + 10
+    assert newest.records[0].id == f"common-{BULK - 1:05d}"
