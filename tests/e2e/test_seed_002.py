@@ -213,7 +213,7 @@ async def test_a_failing_provider_is_retried_with_backoff_then_fails_refunded(
     )
     character = await make_character(api)
     balance = await api.balance()
-    openai_server.fail_next(1000, 503, path="/v1/images/generations")
+    openai_server.fail_next(1000, 503, path="/v1/images/edits")
     job_id = (await start_set(api, character.id, qualityThreshold=0, imageCount=2))["jobId"]
     assert await api.balance() == balance - 5
     done = await poll_until(api, job_id, FINAL)
@@ -224,7 +224,7 @@ async def test_a_failing_provider_is_retried_with_backoff_then_fails_refunded(
     job = await api.job(job_id)
     assert job["attemptsMade"] == 3
     assert await api.balance() == balance
-    assert openai_server.count("/v1/images/generations") >= 3
+    assert openai_server.count("/v1/images/edits") >= 3
     assert parse_iso(done["completedAt"]) - parse_iso(done["createdAt"]) >= 2 + 4
 
 
@@ -240,14 +240,14 @@ async def test_a_provider_hiccup_is_retried_and_the_set_resumes(
     job_id = (await start_set(api, character.id, qualityThreshold=0, imageCount=3))["jobId"]
     done = await poll_until(api, job_id, FINAL)
     assert done["status"] == "completed", done
-    calls = openai_server.count("/v1/images/generations")
-    openai_server.fail_next(1, 500, path="/v1/images/generations")
+    calls = openai_server.count("/v1/images/edits")
+    openai_server.fail_next(1, 500, path="/v1/images/edits")
     job_id = (await start_set(api, character.id, qualityThreshold=0, imageCount=3))["jobId"]
     done = await poll_until(api, job_id, FINAL)
     assert done["status"] == "completed", done
     assert (await api.job(job_id))["attemptsMade"] == 2
     assert len(done["results"]["generatedImages"]) == 3
-    assert openai_server.count("/v1/images/generations") - calls == 3 + 1
+    assert openai_server.count("/v1/images/edits") - calls == 3 + 1
 
 
 async def test_a_refused_request_fails_the_set_at_once(
@@ -261,7 +261,7 @@ async def test_a_refused_request_fails_the_set_at_once(
     )
     character = await make_character(api)
     balance = await api.balance()
-    openai_server.fail_next(1, 400, path="/v1/images/generations")
+    openai_server.fail_next(1, 400, path="/v1/images/edits")
     job_id = (await start_set(api, character.id, qualityThreshold=0, imageCount=2))["jobId"]
     done = await poll_until(api, job_id, FINAL)
     assert done["status"] == "failed"
@@ -326,7 +326,7 @@ async def test_a_sync_core_set_that_fails_answers_502(
         openai_api_key=openai_server.api_key,
     )
     character = await make_character(api)
-    openai_server.fail_next(1, 400, path="/v1/images/generations")
+    openai_server.fail_next(1, 400, path="/v1/images/edits")
     response = await api.client.post(
         f"/api/v1/characters/{character.id}/generate-core-set",
         json={"imageCount": 1},
