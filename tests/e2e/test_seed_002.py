@@ -61,7 +61,8 @@ async def test_the_documented_flow_makes_27_shots_saved_as_media(api: Api) -> No
     seen: list[dict[str, Any]] = []
     done = await poll_until(api, job_id, FINAL, seen=seen)
     assert done["status"] == "completed", done
-    running = [body for body in seen if body["status"] == "processing"]
+    # a claimed set reports its first shot after reading the character and its reference
+    running = [b for b in seen if b["status"] == "processing" and b["progress"]["currentTask"]]
     assert running, "the poll never saw the set running"
     for body in running:
         progress = body["progress"]

@@ -67,5 +67,6 @@ class CompletionEstimator:
         query = ListQuery(types=LIBRARY_TYPES, states=[JobState.COMPLETED], limit=RECENT_SETS)
         page = await self.engine.list_jobs(query)
         samples = shot_seconds(page.jobs)
-        self._shots = (time.monotonic() + TTL_SECONDS, samples)
+        # No history yet is not cached: the first set to complete counts at once.
+        self._shots = (time.monotonic() + TTL_SECONDS, samples) if samples else None
         return samples
