@@ -79,12 +79,12 @@ def encode_data(data: object) -> str:
     return text
 
 
-def check_record(record: Record) -> str:
-    """Checks every part of the record; returns its data as JSON."""
+def check_record(record: Record) -> tuple[str, dict[str, str]]:
+    """Checks every part of the record; returns its data as JSON and its index as a dict."""
     check_key(record.kind, record.id)
     check_name(record.owner, "a record owner")
-    check_fields(record.index, "a record index")
-    return encode_data(record.data)
+    index = check_fields(record.index, "a record index")
+    return encode_data(record.data), index
 
 
 def check_query(query: RecordQuery) -> None:

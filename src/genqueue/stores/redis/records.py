@@ -45,16 +45,16 @@ def at_record_edge(
 class Records(RedisBase):
     @at_record_edge
     async def put_record(self, record: Record, now: float) -> Record:
-        data = checks.check_record(record)
+        data, index = checks.check_record(record)
         args = [record.kind, record.id, record.owner, data]
-        for name, value in record.index.items():
+        for name, value in index.items():
             args += [name, value]
         key = self.keys.record(record.kind, record.id)
         created_at = await self._run("put_record", key, now, *args)
         return replace(
             record,
             data=json.loads(data),
-            index=dict(record.index),
+            index=index,
             created_at=float(created_at),
             updated_at=float(now),
         )

@@ -1,7 +1,8 @@
 """Domain records on SQLite: a row per record, and a row per indexed field for listings.
 
-Every query is in records.sql; a listing by `where` fields walks the `record_index`
-entries of one field newest first, so it reads only the records it returns or counts.
+Every query is in records.sql. A listing by `where` fields walks the `record_index`
+entries of one field (or the owner's records, when fewer) newest first, so it reads the
+records of its smallest filter only, not every record of the kind.
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ from genqueue.stores.sqlite.database import load_queries
 from genqueue.stores.sqlite.rows import dumps, record_from_row
 
 RQ = load_queries("records.sql")
+SIZE_CAP = 1000
+"""How far a listing counts each of its filters' sets when it picks the one to walk."""
 
 
 class Records(SqliteBase):
     async def put_record(self, record: Record, now: float) -> Record:
-        data = checks.check_record(record)
+        data, index = checks.check_record(record)
         key = {"kind": record.kind, "id": record.id}
-        params = {**key, "owner": record.owner, "data": data, "idx": dumps(record.index)}
+        params = {**key, "owner": record.owner, "data": data, "idx": dumps(index)}
 
         def tx(conn: sqlite3.Connection) -> tuple[float, float]:
             created_at, updated_at = conn.execute(
@@ -37,7 +40,7 @@ class Records(SqliteBase):
                 RQ["insert_index_entry"],
                 [
                     {**key, "name": name, "value": value, "created_at": created_at}
-                    for name, value in record.index.items()
+                    for name, value in index.items()
                 ],
             )
             return float(created_at), float(updated_at)
@@ -46,7 +49,7 @@ class Records(SqliteBase):
         return replace(
             record,
             data=json.loads(data),
-            index=dict(record.index),
+            index=index,
             created_at=created_at,
             updated_at=updated_at,
         )
@@ -70,10 +73,10 @@ class Records(SqliteBase):
 
     async def list_records(self, query: RecordQuery) -> RecordPage:
         checks.check_query(query)
-        shape, params = _listing(query)
-        page = {**params, "limit": query.limit, "skip": query.skip}
 
         def read(conn: sqlite3.Connection) -> RecordPage:
+            shape, params = _listing(conn, query)
+            page = {**params, "limit": query.limit, "skip": query.skip}
             total = int(conn.execute(RQ[f"count_{shape}"], params).fetchone()[0])
             if query.skip >= total:
                 return RecordPage([], total)
@@ -95,10 +98,27 @@ class Records(SqliteBase):
         return deleted
 
 
-def _listing(query: RecordQuery) -> tuple[str, dict[str, Any]]:
-    """Which listing query fits (`of_kind`, `of_owner` or `where`) and its parameters."""
+def _listing(conn: sqlite3.Connection, query: RecordQuery) -> tuple[str, dict[str, Any]]:
+    """Which listing query fits (`of_kind`, `of_owner`, `where` or `of_owner_where`) and its
+    parameters. With filters, it walks the smallest of the owner's records and the fields'
+    index entries, as sized by a bounded count, and checks the other filters per record."""
     params: dict[str, Any] = {"kind": query.kind, "owner": query.owner}
     if not query.where:
         return ("of_kind" if query.owner is None else "of_owner"), params
-    (name, value), *rest = sorted(query.where.items())
-    return "where", {**params, "name": name, "value": value, "rest": dumps(dict(rest))}
+    where = dict(sorted(query.where.items()))
+    if len(where) == 1 and query.owner is None:
+        [(name, value)] = where.items()
+        return "where", {**params, "name": name, "value": value, "rest": "{}"}
+    sizes = {
+        name: _size(conn, "size_of_field", {**params, "name": name, "value": value})
+        for name, value in where.items()
+    }
+    walked = min(sizes, key=sizes.__getitem__)
+    if query.owner is not None and _size(conn, "size_of_owner", params) < sizes[walked]:
+        return "of_owner_where", {**params, "rest": dumps(where)}
+    rest = {name: value for name, value in where.items() if name != walked}
+    return "where", {**params, "name": walked, "value": where[walked], "rest": dumps(rest)}
+
+
+def _size(conn: sqlite3.Connection, query: str, params: dict[str, Any]) -> int:
+    return int(conn.execute(RQ[query], {**params, "cap": SIZE_CAP}).fetchone()[0])

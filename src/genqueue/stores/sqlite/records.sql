@@ -41,8 +41,8 @@ ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :skip;
 SELECT COUNT(*) FROM records WHERE kind = :kind AND owner = :owner;
 
 -- name: records_where
--- Walks the index entries of the first `where` field (:name = :value) newest first; the
--- other fields (:rest, a JSON object) and the owner (NULL for any) are checked per entry.
+-- Walks the index entries of one `where` field (:name = :value) newest first; the other
+-- fields (:rest, a JSON object) and the owner (NULL for any) are checked per entry.
 SELECT r.* FROM record_index AS i
 JOIN records AS r ON r.kind = i.kind AND r.id = i.id
 WHERE i.kind = :kind AND i.name = :name AND i.value = :value
@@ -64,3 +64,34 @@ WHERE i.kind = :kind AND i.name = :name AND i.value = :value
       WHERE NOT EXISTS (
           SELECT 1 FROM record_index AS o
           WHERE o.kind = i.kind AND o.id = i.id AND o.name = w.key AND o.value = w.value));
+
+-- name: records_of_owner_where
+-- Walks the owner's records newest first, checking every `where` field (:rest) per record:
+-- chosen when the owner has fewer records than any of the fields has entries.
+SELECT r.* FROM records AS r
+WHERE r.kind = :kind AND r.owner = :owner
+  AND NOT EXISTS (
+      SELECT 1 FROM json_each(:rest) AS w
+      WHERE NOT EXISTS (
+          SELECT 1 FROM record_index AS o
+          WHERE o.kind = r.kind AND o.id = r.id AND o.name = w.key AND o.value = w.value))
+ORDER BY r.created_at DESC, r.id DESC LIMIT :limit OFFSET :skip;
+
+-- name: count_of_owner_where
+SELECT COUNT(*) FROM records AS r
+WHERE r.kind = :kind AND r.owner = :owner
+  AND NOT EXISTS (
+      SELECT 1 FROM json_each(:rest) AS w
+      WHERE NOT EXISTS (
+          SELECT 1 FROM record_index AS o
+          WHERE o.kind = r.kind AND o.id = r.id AND o.name = w.key AND o.value = w.value));
+
+-- name: size_of_field
+-- How many index entries a field value has, counted up to :cap (a bounded look).
+SELECT COUNT(*) FROM (
+    SELECT 1 FROM record_index WHERE kind = :kind AND name = :name AND value = :value
+    LIMIT :cap
+);
+
+-- name: size_of_owner
+SELECT COUNT(*) FROM (SELECT 1 FROM records WHERE kind = :kind AND owner = :owner LIMIT :cap);
