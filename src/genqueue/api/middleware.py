@@ -1,7 +1,8 @@
 """Pure ASGI middleware that runs before any routing or body parsing.
 
 `GuardMiddleware` authenticates every /api/ request (so a bad token answers 401 even on
-an unknown path or with an invalid body) and applies the per-user rate limits.
+an unknown path or with an invalid body) and applies the per-user rate limits; /assets/
+needs no token (its keys are unguessable) and is limited per client address instead.
 `BodyLimitMiddleware` counts request body bytes as they arrive, chunked bodies included.
 """
 
@@ -13,12 +14,13 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from genqueue.api.auth import AuthError, Principal
+from genqueue.api.auth import AuthError
 from genqueue.api.envelope import error_body
 from genqueue.api.state import ApiState
 from genqueue.engine.errors import StoreUnavailable
 
 API_PREFIX = "/api/"
+ASSETS_PREFIX = "/assets/"
 SUBMIT_PATH = "/api/v1/jobs"
 DRAIN_LIMIT_BYTES = 16 * 1024 * 1024
 
@@ -45,6 +47,11 @@ async def _send_error(
     await send({"type": "http.response.body", "body": body})
 
 
+def _client_host(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope["headers"]:
         if key == name:
@@ -58,6 +65,10 @@ class GuardMiddleware:
         self.state = state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(ASSETS_PREFIX):
+            if not await self._over_limit(scope, f"addr:{_client_host(scope)}", send):
+                await self.app(scope, receive, send)
+            return
         if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
             await self.app(scope, receive, send)
             return
@@ -71,19 +82,19 @@ class GuardMiddleware:
         except AuthError as exc:
             await _send_error(send, 401, str(exc), headers=[(b"www-authenticate", b"Bearer")])
             return
-        if await self._over_limit(scope, principal, send):
+        if await self._over_limit(scope, principal.user_id, send):
             return
         scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)
 
-    async def _over_limit(self, scope: Scope, principal: Principal, send: Send) -> bool:
-        """Count the request against the user's limit; True when it was answered (429/503)."""
+    async def _over_limit(self, scope: Scope, caller_key: str, send: Send) -> bool:
+        """Count the request against the caller's limit; True when it was answered (429/503)."""
         submit = scope["method"] == "POST" and scope["path"].rstrip("/") == SUBMIT_PATH
         limiter = self.state.submit_limiter if submit else self.state.api_limiter
         if limiter is None:
             return False
         try:
-            retry = await limiter.hit(principal.user_id)
+            retry = await limiter.hit(caller_key)
         except StoreUnavailable:
             message = "The job store is unavailable, try again"
             await _send_error(send, 503, message, headers=[(b"retry-after", b"1")])

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from genqueue.assets.base import AssetStore
+from genqueue.assets.folder import FolderAssets
 from genqueue.config import Settings
 
 
 def from_settings(settings: Settings) -> AssetStore:
     """The folder `GENQUEUE_ASSETS_DIR` names."""
-    raise NotImplementedError("issue 6: the local providers helper builds this")
+    return FolderAssets(settings.assets_dir)
