@@ -15,6 +15,7 @@ from genqueue.engine.errors import (
     InvalidTransition,
     JobNotFound,
     LeaseLost,
+    RetryLater,
     StoreUnavailable,
     UnknownJobType,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "RateLimit",
     "Registry",
     "Retention",
+    "RetryLater",
     "Store",
     "StoreUnavailable",
     "UnknownJobType",

@@ -1,9 +1,11 @@
-"""Pytest fixtures for the fakes: each test gets a fresh server of its own, stopped after.
-Listed in tests/conftest.py's `pytest_plugins`, so every test directory can ask for them."""
+"""Pytest fixtures for the fakes. One server of each kind runs for the whole session;
+each test gets it with every knob, record and task reset. Listed in tests/conftest.py's
+`pytest_plugins`, so every test directory can ask for them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -11,21 +13,33 @@ from tests.fakes.openai_server import OpenAIServer
 from tests.fakes.video_server import VideoServer
 
 
-@pytest.fixture
-def openai_server() -> Iterator[OpenAIServer]:
-    fake = OpenAIServer()
-    with fake.serve():
+@pytest.fixture(scope="session")
+def _openai_session() -> Iterator[OpenAIServer]:
+    with OpenAIServer().serve() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def _video_session() -> Iterator[VideoServer]:
+    with VideoServer().serve() as fake:
         yield fake
 
 
 @pytest.fixture
-def video_server() -> Iterator[VideoServer]:
-    fake = VideoServer()
-    with fake.serve():
-        yield fake
+def openai_server(_openai_session: OpenAIServer) -> Iterator[OpenAIServer]:
+    _openai_session.reset()
+    yield _openai_session
+    _openai_session.reset()
 
 
-def remote_settings(openai: OpenAIServer, video: VideoServer) -> dict[str, object]:
+@pytest.fixture
+def video_server(_video_session: VideoServer) -> Iterator[VideoServer]:
+    _video_session.reset()
+    yield _video_session
+    _video_session.reset()
+
+
+def remote_settings(openai: OpenAIServer, video: VideoServer) -> dict[str, Any]:
     """Settings overrides (field names) that point GENQUEUE_PROVIDER=openai at the fakes."""
     return {
         "provider": "openai",

@@ -119,7 +119,8 @@ class OpenAIServer(FakeServer):
         try:
             body = recorded.json()
             messages = body["messages"]
-            prompt = "\n".join(str(m["content"]) for m in messages)
+            asked = [str(m["content"]) for m in messages if m["role"] == "user"]
+            prompt = asked[-1] if asked else ""
         except (ValueError, KeyError, TypeError):
             return error(400, "'messages' is a required list of {role, content}.")
         if not messages:
@@ -149,7 +150,7 @@ class OpenAIServer(FakeServer):
 
 
 def compose(prompt: str) -> str:
-    """Plausible prose for a prompt: a title line, then paragraphs whose sentences use the
+    """Plausible prose for a user's prompt: a title line, then paragraphs whose sentences use the
     prompt's own longer words, about as many words as a "N words" in the prompt asks."""
     asked = re.search(r"(\d+)\s+words", prompt)
     target = min(MAX_WORDS, int(asked.group(1))) if asked else DEFAULT_WORDS
@@ -174,7 +175,7 @@ def compose(prompt: str) -> str:
     return title + "\n\n" + "\n\n".join(paragraphs)
 
 
-_COMMON = {"about", "write", "words", "story", "which", "their", "there", "should", "would"}
+_COMMON = {"about", "write", "words", "story", "genre", "which", "their", "there", "would"}
 
 
 def _size(value: Any) -> tuple[int, int] | None:

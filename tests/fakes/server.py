@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Self
 
 import uvicorn
@@ -32,6 +32,8 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float
+    """`time.monotonic()` when it arrived."""
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -95,10 +97,16 @@ class FakeServer:
             return [r for r in self.requests if path is None or r.path == path]
 
     def reset(self) -> None:
+        """Every knob back to its default, the record and the scripted failures emptied."""
         with self._lock:
-            self.requests.clear()
+            for knob in fields(self):
+                if knob.name == "base_url" or knob.name.startswith("_"):
+                    continue
+                if knob.default is not MISSING:
+                    setattr(self, knob.name, knob.default)
+                elif knob.default_factory is not MISSING:
+                    setattr(self, knob.name, knob.default_factory())
             self._failures.clear()
-        self.delay = 0.0
 
     # -- serving ------------------------------------------------------------------------
 
@@ -108,17 +116,19 @@ class FakeServer:
 
     def route(self, path: str, endpoint: Endpoint, method: str) -> Route:
         async def handle(request: Request) -> Response:
+            body = await request.body()
             recorded = Recorded(
-                request.method, request.url.path, dict(request.headers), await request.body()
+                request.method, request.url.path, dict(request.headers), body, time.monotonic()
             )
             with self._lock:
                 self.requests.append(recorded)
-            if self.delay > 0:
-                await asyncio.sleep(self.delay)
+                delay = self.delay
+            # The answer is chosen on arrival: a delayed call never takes a failure
+            # scripted after it came in (by the next test, say).
             refused = self._refusal(recorded)
-            if refused is not None:
-                return refused
-            return await endpoint(request, recorded)
+            if delay > 0:
+                await asyncio.sleep(delay)
+            return refused if refused is not None else await endpoint(request, recorded)
 
         return Route(path, handle, methods=[method])
 

@@ -6,7 +6,7 @@
 - `GET /v1/videos/{id}` → `{id, status: queued|running|succeeded|failed, progress 0–100,
   error, video: {content_type, width, height, duration} once succeeded}`; each poll
   advances the task one step, so it succeeds on poll number `polls_to_ready`;
-- `GET /v1/videos/{id}/content` → the video file (an uncompressed AVI, scaled down by
+- `GET /v1/videos/{id}/content` → the video file (WebM/VP8, scaled down by
   `frame_scale` from the asked resolution, `fps` frames a second); 409 before it is ready.
 """
 
@@ -22,12 +22,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tests.fakes.media import avi, png_size
+from tests.fakes.media import png_size, webm
 from tests.fakes.server import FakeServer, Recorded, error, json_answer
 
 RESOLUTIONS = {"480p": (854, 480), "720p": (1280, 720), "1080p": (1920, 1080)}
 DURATIONS = (5, 8)
-CONTENT_TYPE = "video/x-msvideo"
+CONTENT_TYPE = "video/webm"
 
 
 @dataclass
@@ -97,7 +97,7 @@ class VideoServer(FakeServer):
         if task.status != "succeeded":
             return error(409, f"The video is {task.status}, not ready.")
         frames = task.duration * self.fps
-        data = avi(task.width, task.height, self.fps, frames, task.seed or task.id)
+        data = webm(task.width, task.height, self.fps, frames, task.seed or task.id)
         return Response(data, media_type=CONTENT_TYPE)
 
     def _advance(self, task: Task) -> None:

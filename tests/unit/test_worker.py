@@ -15,7 +15,7 @@ import pytest
 import genqueue
 from genqueue.apps import demo
 from genqueue.engine.engine import Engine, EngineConfig
-from genqueue.engine.errors import DoNotRetry, StoreUnavailable
+from genqueue.engine.errors import DoNotRetry, RetryLater, StoreUnavailable
 from genqueue.engine.job import Job, JobState
 from genqueue.engine.policy import Backoff
 from genqueue.engine.store import Completion
@@ -446,3 +446,26 @@ async def test_do_not_retry_fails_the_job_at_once_and_refunds_it(
     assert await engine.store.balance("alice") == before
     assert FinalFailure is DoNotRetry
     assert issubclass(FinalProviderError, genqueue.DoNotRetry)
+
+
+async def test_retry_later_waits_at_least_what_the_failure_asked(
+    engine: Engine, registry: Registry
+) -> None:
+    class Busy(RetryLater):
+        retry_after = 0.6
+
+    started: list[float] = []
+
+    @registry.job("busy", attempts=3)
+    async def busy(ctx: JobContext, data: Any) -> int:
+        started.append(time.monotonic())
+        if ctx.attempt == 1:
+            raise Busy("come back in 0.6 s")
+        if ctx.attempt == 2:
+            raise RuntimeError("an ordinary failure: the backoff alone")
+        return ctx.attempt
+
+    [job] = await run_to_end(engine, registry, "busy")
+    assert (job.state, job.result) == (JobState.COMPLETED, 3)
+    assert started[1] - started[0] >= 0.6
+    assert started[2] - started[1] < 0.5, started

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from genqueue.engine.errors import DoNotRetry
+from genqueue.engine.errors import DoNotRetry, RetryLater
 
 FinalFailure = DoNotRetry
 """The name the seed apps' brief uses for `DoNotRetry`: the same class."""
@@ -19,6 +19,7 @@ __all__ = [
     "Interrupt",
     "Interrupted",
     "Outcome",
+    "RetryLater",
 ]
 
 
@@ -40,6 +41,8 @@ class Failed:
     reason: str
     stacktrace: str | None
     retryable: bool = True
+    retry_after: float | None = None
+    """The least wait before the next attempt the failure asked for (`RetryLater`)."""
 
 
 @dataclass(frozen=True, slots=True)

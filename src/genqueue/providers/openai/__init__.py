@@ -15,12 +15,12 @@ from genqueue.providers.base import (
     VideoPoll,
     VideoSpec,
 )
-from genqueue.providers.openai.http import ApiClient, RateLimited
+from genqueue.providers.openai.http import ApiClient, RateLimited, RetryableAfter
 from genqueue.providers.openai.images import OpenAIImages
 from genqueue.providers.openai.text import OpenAIText
 from genqueue.providers.openai.video import RemoteVideo
 
-__all__ = ["RateLimited", "RemoteProviders", "from_settings"]
+__all__ = ["RateLimited", "RemoteProviders", "RetryableAfter", "from_settings"]
 
 
 @dataclass(frozen=True, slots=True)

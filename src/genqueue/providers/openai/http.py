@@ -1,8 +1,8 @@
 """One HTTP client for a remote API, and the one place its failures are classified.
 
 - a timeout, a network error, 429, 408 and 5xx → `RetryableProviderError` (another
-  attempt, after the engine's backoff, may well succeed); a 429's `Retry-After` is in
-  the message and in `RateLimited.retry_after`;
+  attempt, after the engine's backoff, may well succeed); a `Retry-After` is in the
+  message and in `RetryableAfter.retry_after`, which the worker honours (`RetryLater`);
 - any other 4xx → `FinalProviderError` (the same request would be refused again);
 - a 2xx whose body is not JSON → `RetryableProviderError` (a cut or garbled answer says
   nothing about the request; see `expect` for answers that parse but have the wrong shape).
@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from genqueue.engine.errors import RetryLater
 from genqueue.providers.base import FinalProviderError, ProviderError, RetryableProviderError
 
 RETRYABLE_STATUSES = frozenset({408, 429})
@@ -24,12 +25,17 @@ CONNECT_SECONDS = 10.0
 MESSAGE_CHARS = 300
 
 
-class RateLimited(RetryableProviderError):
-    """A 429: `retry_after` is the wait in seconds the server asked for, when it said."""
+class RetryableAfter(RetryableProviderError, RetryLater):
+    """A retryable answer that said when to come back (`Retry-After`, on a 429 or a 503):
+    the worker waits at least `retry_after` seconds before the job's next attempt."""
 
-    def __init__(self, message: str, *, retry_after: float | None) -> None:
-        super().__init__(message, status=429)
+    def __init__(self, message: str, *, status: int, retry_after: float | None) -> None:
+        super().__init__(message, status=status)
         self.retry_after = retry_after
+
+
+class RateLimited(RetryableAfter):
+    """A 429; `retry_after` is None when the server did not say."""
 
 
 class ApiClient:
@@ -41,7 +47,6 @@ class ApiClient:
         base_url: str,
         api_key: str | None,
         timeout_seconds: float,
-        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.name = name
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
@@ -49,7 +54,6 @@ class ApiClient:
             base_url=base_url.rstrip("/") + "/",
             headers=headers,
             timeout=httpx.Timeout(timeout_seconds, connect=min(CONNECT_SECONDS, timeout_seconds)),
-            transport=transport,
         )
         self.timeout_seconds = timeout_seconds
 
@@ -92,17 +96,18 @@ class ApiClient:
 def classify(name: str, response: httpx.Response) -> ProviderError:
     """The error a non-2xx answer stands for."""
     status = response.status_code
-    detail = f"{name} answered {status}: {error_message(response)}"
+    if status < 500 and status not in RETRYABLE_STATUSES:
+        return FinalProviderError(
+            f"{name} answered {status}: {error_message(response)}", status=status
+        )
+    retry_after = _seconds(response.headers.get("retry-after"))
+    wait = f" (retry after {retry_after:g} s)" if retry_after is not None else ""
+    detail = f"{name} answered {status}{wait}: {error_message(response)}"
     if status == 429:
-        retry_after = _seconds(response.headers.get("retry-after"))
-        if retry_after is not None:
-            detail = (
-                f"{name} answered 429 (retry after {retry_after:g} s): {error_message(response)}"
-            )
-        return RateLimited(detail, retry_after=retry_after)
-    if status >= 500 or status in RETRYABLE_STATUSES:
-        return RetryableProviderError(detail, status=status)
-    return FinalProviderError(detail, status=status)
+        return RateLimited(detail, status=status, retry_after=retry_after)
+    if retry_after is not None:
+        return RetryableAfter(detail, status=status, retry_after=retry_after)
+    return RetryableProviderError(detail, status=status)
 
 
 def error_message(response: httpx.Response) -> str:

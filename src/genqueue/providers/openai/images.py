@@ -15,7 +15,7 @@ from genqueue.providers.base import (
     RetryableProviderError,
 )
 from genqueue.providers.openai.http import ApiClient, expect
-from genqueue.providers.openai.pictures import Picture, inspect, quality
+from genqueue.providers.openai.pictures import Picture, picture_of, quality
 from genqueue.providers.openai.prompts import edit_prompt, image_prompt
 
 WIDE = 1.2
@@ -82,7 +82,7 @@ class OpenAIImages:
             raise RetryableProviderError(
                 f"{self.client.name}: the image's base64 is garbled: {exc}"
             ) from exc
-        picture = inspect(data, self.client.name)
+        picture = picture_of(data, self.client.name)
         return GeneratedImage(
             picture.data,
             picture.content_type,
@@ -95,7 +95,7 @@ class OpenAIImages:
 def _input(data: bytes, what: str) -> Picture:
     """An image we are about to send: one that does not decode never will (final)."""
     try:
-        return inspect(data, what)
+        return picture_of(data, what)
     except RetryableProviderError as exc:
         raise FinalProviderError(str(exc)) from exc
 

@@ -22,7 +22,7 @@ class Picture:
     height: int
 
 
-def inspect(data: bytes, source: str) -> Picture:
+def picture_of(data: bytes, source: str) -> Picture:
     """The image in `data`, fully decoded once to prove it is whole.
 
     Bytes that are no image (or a cut one) are a `RetryableProviderError`: the request

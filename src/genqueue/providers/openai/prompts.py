@@ -45,12 +45,12 @@ def edit_prompt(spec: PhotoEditSpec) -> str:
 
 def story_messages(spec: StorySpec) -> list[dict[str, str]]:
     audience = spec.audience or "a general audience"
-    genre = f"{spec.genre} " if spec.genre else ""
+    genre = f" in the {spec.genre} genre" if spec.genre else ""
     language = LANGUAGES.get(spec.language.lower(), spec.language)
     hero = f" The hero is {spec.hero_name}." if spec.hero_name else ""
     system = f"You write original stories for {audience}, in {language}. {STORY_FORMAT}"
     user = (
-        f"Write a {genre}story of about {spec.words} words (at least three paragraphs)."
+        f"Write a story{genre} of about {spec.words} words (at least three paragraphs)."
         f"{hero} The story is about: {spec.prompt.strip()}"
     )
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]

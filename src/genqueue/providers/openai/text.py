@@ -19,7 +19,7 @@ from genqueue.providers.openai.prompts import (
     story_messages,
 )
 
-TITLE_MARKS = re.compile(r"^(?:#+\s*|\*+|title\s*:\s*)", re.IGNORECASE)
+TITLE_MARKS = re.compile(r"^(?:#+|\*+|_+|title\s*:|\s)+", re.IGNORECASE)
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 TOKENS_PER_WORD = 2
 """A generous bound for the answer's length: English runs about 1.3 tokens a word."""
