@@ -29,7 +29,7 @@ from genqueue.providers.base import CharacterSketch, ImageSpec
 from tests.api.conftest import Api
 
 POLL_SECONDS = 0.02
-DEADLINE_SECONDS = 60.0
+DEADLINE_SECONDS = 100.0
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CHARACTERS = uuid.UUID("5eed0002-0000-4000-8000-000000000000")
 
