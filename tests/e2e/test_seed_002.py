@@ -246,7 +246,7 @@ async def test_a_failing_provider_is_retried_with_backoff_then_fails_refunded(
     assert parse_iso(done["completedAt"]) - parse_iso(done["createdAt"]) >= 2 + 4
 
 
-async def test_a_provider_hiccup_is_retried_and_the_set_resumes(
+async def test_a_provider_hiccup_is_retried_and_the_set_resumes_after_its_made_shots(
     start_api: StartApi, openai_server: OpenAIServer
 ) -> None:
     api = await start_api(
@@ -255,17 +255,24 @@ async def test_a_provider_hiccup_is_retried_and_the_set_resumes(
         openai_api_key=openai_server.api_key,
     )
     character = await make_character(api)
+    openai_server.delay = 0.3
     job_id = (await start_set(api, character.id, qualityThreshold=0, imageCount=3))["jobId"]
+
+    async def first_shot_made() -> dict[str, Any] | None:
+        job = await api.job(job_id)
+        return job if job["partialResults"] else None
+
+    made = (await eventually(first_shot_made))["partialResults"][0]
+    openai_server.fail_next(1, 500, path="/v1/images/edits")  # shot 2 or 3 fails once
     done = await poll_until(api, job_id, FINAL)
     assert done["status"] == "completed", done
-    calls = openai_server.count("/v1/images/edits")
-    openai_server.fail_next(1, 500, path="/v1/images/edits")
-    job_id = (await start_set(api, character.id, qualityThreshold=0, imageCount=3))["jobId"]
-    done = await poll_until(api, job_id, FINAL)
-    assert done["status"] == "completed", done
-    assert (await api.job(job_id))["attemptsMade"] == 2
+    job = await api.job(job_id)
+    assert job["attemptsMade"] == 2
+    assert [p["angle"] for p in job["partialResults"]] == list(SHOT_NAMES[:3])
+    assert job["partialResults"][0] == made
     assert len(done["results"]["generatedImages"]) == 3
-    assert openai_server.count("/v1/images/edits") - calls == 3 + 1
+    # the retry made only the shots still missing: 3 shots + the refused call
+    assert openai_server.count("/v1/images/edits") == 3 + 1
 
 
 async def test_a_refused_request_fails_the_set_at_once(
@@ -504,3 +511,20 @@ async def test_requests_that_are_not_json_or_not_allowed_get_clear_errors(api: A
         )
         assert unknown.status_code == 404
     await poll_until(api, job_id, FINAL)
+
+
+async def test_an_idempotency_key_returns_the_first_set_charged_once(start_api: StartApi) -> None:
+    api = await start_api(costs={"360-set": 2})
+    character = await make_character(api)
+    balance = await api.balance()
+    url = f"/api/v1/characters/{character.id}/generate-360-set"
+    headers = {**api.auth(), "Idempotency-Key": "set-1"}
+    body = {"qualityThreshold": 0, "imageCount": 1}
+    first = await api.client.post(url, json=body, headers=headers)
+    second = await api.client.post(url, json=body, headers=headers)
+    assert first.status_code == second.status_code == 202
+    assert first.json()["jobId"] == second.json()["jobId"]
+    assert await api.balance() == balance - 2
+    other = await api.client.post(url, json={**body, "imageCount": 2}, headers=headers)
+    assert other.status_code == 422
+    await poll_until(api, first.json()["jobId"], FINAL)
