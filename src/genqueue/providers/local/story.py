@@ -181,6 +181,11 @@ class Line:
 
 
 Paragraph = list[Line]
+SCENES = frozenset({"rest", "memory", "meeting", "discovery", "dialogue"})
+"""Scenes whose sentences follow on from each other: used once each, never behind a
+lead-in, and skipped when spent."""
+MAX_EPISODES = 400
+"""A bound on the episode loop, far above what the longest story (5,000 words) needs."""
 TINY_STORY = 110
 """Below this many words the companion is only "their friend": no room to introduce one."""
 
@@ -234,31 +239,42 @@ class Plot:
                 lines.append(Line(text, keep=index in kept or index - len(picked) in kept))
         return lines
 
-    def _shape(self) -> tuple[str, ...]:
+    def _shapes(self) -> tuple[tuple[str, ...], ...]:
+        """Episode shapes: a stretch of road, then the kinds of scene a journey has."""
         if self.target < 250:
-            return ("arrival", "trouble", "effort")
+            return (("arrival", "trouble", "effort"),)
         if self.target < 600:
-            return ("arrival", "detail", "trouble", "effort", "effort")
-        return ("arrival", "detail", "detail", "trouble", "effort", "effort", "effort")
+            return (("arrival", "detail", "trouble", "effort", "effort"),)
+        road = ("arrival", "detail", "detail", "trouble", "effort", "effort", "effort")
+        return (
+            road,
+            ("rest", "rest", "memory", "dialogue", "dialogue", "rest"),
+            ("arrival", "meeting", "meeting", "meeting", "detail"),
+            ("discovery", "discovery", "dialogue", "discovery", "memory"),
+            road,
+            ("arrival", "detail", "trouble", "dialogue", "effort", "effort"),
+        )
 
     def _episodes(self, until: int) -> list[Paragraph]:
-        decks = {
-            "arrival": Deck(words.ARRIVAL, self.rng),
-            "detail": Deck(words.DETAIL, self.rng),
-            "trouble": Deck(words.TROUBLE, self.rng),
-            "effort": Deck(words.EFFORT, self.rng),
-        }
+        parts = ("arrival", "detail", "trouble", "effort", "rest", "memory", "meeting")
+        decks = {part: Deck(getattr(words, part.upper()), self.rng) for part in parts}
+        decks["discovery"] = Deck(words.DISCOVERY, self.rng)
+        decks["dialogue"] = Deck(words.DIALOGUE, self.rng)
+        shapes = self._shapes()
         episodes: list[Paragraph] = []
-        while not episodes or self.teller.count < until:
+        for turn in range(MAX_EPISODES):
+            if episodes and self.teller.count >= until:
+                break
             episode = []
-            for part in self._shape():
+            for part in shapes[turn % len(shapes)]:
                 deck = decks[part]
+                if part in SCENES and not deck.left:
+                    continue
                 text = self.teller.say(deck.draw(), reused=deck.rounds > 1 or not deck.left)
                 if text:
                     episode.append(Line(text, keep=part == "arrival"))
-            if not episode:
-                break
-            episodes.append(episode)
+            if episode:
+                episodes.append(episode)
         return episodes
 
     def write(self) -> WrittenStory:
