@@ -24,7 +24,7 @@ from starlette.routing import Route
 from tests.fakes.media import png, png_size
 from tests.fakes.server import FakeServer, Recorded, error, json_answer
 
-DEFAULT_WORDS = 60
+DEFAULT_WORDS = 40
 MAX_WORDS = 5000
 MAX_SIDE = 2048
 FILLER = (
@@ -121,11 +121,12 @@ class OpenAIServer(FakeServer):
             messages = body["messages"]
             asked = [str(m["content"]) for m in messages if m["role"] == "user"]
             prompt = asked[-1] if asked else ""
+            titled = any("title" in str(m["content"]).lower() for m in messages)
         except (ValueError, KeyError, TypeError):
             return error(400, "'messages' is a required list of {role, content}.")
         if not messages:
             return error(400, "'messages' must not be empty.")
-        content = self.chat_reply if self.chat_reply is not None else compose(prompt)
+        content = self.chat_reply if self.chat_reply is not None else compose(prompt, titled)
         words = len(content.split())
         return json_answer(
             {
@@ -149,33 +150,62 @@ class OpenAIServer(FakeServer):
         )
 
 
-def compose(prompt: str) -> str:
-    """Plausible prose for a user's prompt: a title line, then paragraphs whose sentences use the
-    prompt's own longer words, about as many words as a "N words" in the prompt asks."""
+def compose(prompt: str, titled: bool) -> str:
+    """Plausible prose for a user's prompt: sentences that use the prompt's own longer
+    words, about as many words as a "N words" in it asks (else one short paragraph).
+    When the conversation asks for a title: a title line, then three or more paragraphs."""
     asked = re.search(r"(\d+)\s+words", prompt)
     target = min(MAX_WORDS, int(asked.group(1))) if asked else DEFAULT_WORDS
     nouns = [w for w in re.findall(r"[A-Za-z]{5,}", prompt) if w.lower() not in _COMMON]
     nouns = nouns or ["journey"]
     sentences: list[str] = []
     words = 0
-    index = 0
     while words < target:
+        index = len(sentences)
         noun = nouns[index % len(nouns)]
         sentence = (
             f"{FILLER[index % len(FILLER)].capitalize()}, and {noun} mattered more than ever."
         )
         sentences.append(sentence)
         words += len(sentence.split())
-        index += 1
+    if not titled:
+        return " ".join(sentences)
     per_paragraph = max(1, len(sentences) // 3)
     paragraphs = [
         " ".join(sentences[i : i + per_paragraph]) for i in range(0, len(sentences), per_paragraph)
     ]
-    title = f"The {nouns[0].capitalize()} Tale"
-    return title + "\n\n" + "\n\n".join(paragraphs)
+    return f"The {nouns[0].capitalize()} Tale\n\n" + "\n\n".join(paragraphs)
 
 
-_COMMON = {"about", "write", "words", "story", "genre", "which", "their", "there", "would"}
+_COMMON = frozenset(
+    {
+        "about",
+        "write",
+        "words",
+        "story",
+        "genre",
+        "which",
+        "their",
+        "there",
+        "would",
+        "describe",
+        "personality",
+        "sentences",
+        "third",
+        "person",
+        "without",
+        "lists",
+        "short",
+        "animated",
+        "movement",
+        "camera",
+        "sentence",
+        "starting",
+        "paragraphs",
+        "three",
+        "least",
+    }
+)
 
 
 def _size(value: Any) -> tuple[int, int] | None:

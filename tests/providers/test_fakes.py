@@ -70,7 +70,10 @@ def test_chat_follows_the_asked_length(openai_server: OpenAIServer) -> None:
         f"{openai_server.base_url}/v1/chat/completions",
         json={
             "model": "m",
-            "messages": [{"role": "user", "content": "About 300 words on dragons"}],
+            "messages": [
+                {"role": "system", "content": "Give a title on the first line."},
+                {"role": "user", "content": "About 300 words on dragons"},
+            ],
         },
         headers=AUTH,
     )
@@ -79,6 +82,14 @@ def test_chat_follows_the_asked_length(openai_server: OpenAIServer) -> None:
     assert "Dragons" in title
     assert 280 <= len(body.split()) <= 330
     assert body.count("\n\n") >= 2
+    untitled = httpx.post(
+        f"{openai_server.base_url}/v1/chat/completions",
+        json={"messages": [{"role": "user", "content": "Describe a brave otter"}]},
+        headers=AUTH,
+    ).json()["choices"][0]["message"]["content"]
+    assert "\n" not in untitled
+    assert "otter" in untitled
+    assert 35 <= len(untitled.split()) <= 55
 
 
 def test_knobs_fail_delay_and_check_the_key(openai_server: OpenAIServer) -> None:

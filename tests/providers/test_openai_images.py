@@ -14,6 +14,7 @@ from genqueue.providers.base import (
     PhotoEditSpec,
 )
 from genqueue.providers.openai import RemoteProviders
+from genqueue.providers.openai.images import api_size
 from tests.fakes.media import png
 from tests.fakes.openai_server import OpenAIServer, multipart_parts
 from tests.providers.conftest import MakeProviders
@@ -108,3 +109,20 @@ async def test_a_photo_that_is_no_image_is_final_and_never_sent(
     with pytest.raises(FinalProviderError, match="uploaded photo"):
         await providers.images.edit(spec)
     assert openai_server.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("model", "asked", "sent"),
+    [
+        ("gpt-image-1", (768, 768), (1024, 1024)),
+        ("gpt-image-1", (1100, 1000), (1024, 1024)),
+        ("gpt-image-1", (1280, 720), (1536, 1024)),
+        ("gpt-image-1", (720, 1280), (1024, 1536)),
+        ("dall-e-3", (1920, 1080), (1792, 1024)),
+        ("dall-e-2", (1920, 1080), (1024, 1024)),
+    ],
+)
+def test_the_size_sent_is_the_models_nearest_in_shape(
+    model: str, asked: tuple[int, int], sent: tuple[int, int]
+) -> None:
+    assert api_size(model, *asked) == sent
