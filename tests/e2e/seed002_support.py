@@ -8,6 +8,7 @@ import asyncio
 import io
 import time
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from PIL import Image
@@ -19,10 +20,13 @@ from genqueue.apps.domain import (
     Media,
     character_media,
     display_id,
+    load_media,
     save_character,
     save_media,
     set_master_reference,
 )
+from genqueue.apps.library360.generation import SetRun
+from genqueue.apps.library360.shots import Shot
 from genqueue.apps.services import assets_of
 from genqueue.engine.engine import Engine
 from genqueue.providers.base import CharacterSketch, ImageSpec
@@ -142,3 +146,32 @@ async def fetch_png(api: Api, url: str) -> Image.Image:
     image.load()
     assert image.format == "PNG"
     return image
+
+
+async def shot_scores(
+    api: Api, character: Character, shots: Sequence[Shot], attempts: int
+) -> dict[str, list[float]]:
+    """The quality the API's image provider gives each shot's first `attempts` tries, asked
+    exactly as a set asks it: what a set's accepted and failed shots must match."""
+    engine = engine_of(api)
+    assets = assets_of(engine.resources)
+    reference = await load_media(engine.store, character.master_reference_id or "", None)
+    run = SetRun(
+        job_id="expectations",
+        job_type="360-set",
+        character=character,
+        reference=await assets.read(reference.asset_key),
+        style="character_production",
+        threshold=0,
+        max_retries=attempts - 1,
+        images=provider_sets.from_settings(api.settings).images,
+        assets=assets,
+        records=engine.store,
+    )
+    return {
+        shot.name: [
+            (await run.images.generate(run.spec(shot, attempt))).quality
+            for attempt in range(1, attempts + 1)
+        ]
+        for shot in shots
+    }

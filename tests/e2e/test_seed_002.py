@@ -11,10 +11,8 @@ from typing import Any
 
 import pytest
 
-from genqueue import providers as provider_sets
-from genqueue.apps.library360.generation import SetRun, score
+from genqueue.apps.library360.generation import score
 from genqueue.apps.library360.shots import CORE_SET_SIZE, SHOT_NAMES, SHOTS
-from genqueue.apps.services import assets_of
 from tests.api.conftest import Api, StartApi, eventually
 from tests.fakes.openai_server import OpenAIServer
 
@@ -24,6 +22,7 @@ from .seed002_support import (
     make_character,
     media_of,
     poll_until,
+    shot_scores,
     start_set,
     status,
 )
@@ -144,22 +143,7 @@ async def test_a_rerun_rewrites_the_same_media_instead_of_adding_copies(
 async def test_a_high_threshold_gives_deterministic_failed_shots_with_reasons(api: Api) -> None:
     character = await make_character(api, name="Bram Stone")
     shots, retries = SHOTS[:6], 1
-    run = SetRun(
-        job_id="expectations",
-        job_type="360-set",
-        character=character,
-        reference=None,
-        style="character_production",
-        threshold=0,
-        max_retries=retries,
-        images=provider_sets.from_settings(api.settings).images,
-        assets=assets_of(engine_of(api).resources),
-        records=engine_of(api).store,
-    )
-    scores = {
-        shot.name: [(await run.images.generate(run.spec(shot, a))).quality for a in (1, 2)]
-        for shot in shots
-    }
+    scores = await shot_scores(api, character, shots, retries + 1)
     threshold = sorted(max(q) for q in scores.values())[3]  # about half the shots fail
     job_id = (
         await start_set(
@@ -528,3 +512,26 @@ async def test_an_idempotency_key_returns_the_first_set_charged_once(start_api: 
     other = await api.client.post(url, json={**body, "imageCount": 2}, headers=headers)
     assert other.status_code == 422
     await poll_until(api, first.json()["jobId"], FINAL)
+
+
+async def test_a_set_where_no_shot_reaches_the_threshold_fails_refunded(
+    start_api: StartApi,
+) -> None:
+    api = await start_api(costs={"single-image": 1})
+    character = await make_character(api)
+    scores = await shot_scores(api, character, SHOTS[:4], 1)
+    name = next(name for name, q in scores.items() if q[0] < 100)
+    balance = await api.balance()
+    data = {"characterId": character.id, "shot": name, "maxRetries": 0}
+    submitted = await api.submit(
+        type="single-image", data={**data, "qualityThreshold": scores[name][0] + 0.1}
+    )
+    assert submitted.status_code == 202, submitted.text
+    job_id = submitted.json()["data"]["jobId"]
+    done = await poll_until(api, job_id, FINAL)
+    assert done["status"] == "failed"
+    assert done["error"].startswith("no shot reached the quality threshold")
+    assert [f["angle"] for f in done["results"]["failedImages"]] == [name]
+    assert done["results"]["generatedImages"] == []
+    assert (await api.job(job_id))["attemptsMade"] == 1
+    assert await api.balance() == balance

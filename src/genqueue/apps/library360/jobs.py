@@ -66,45 +66,34 @@ async def _reference_of(records: RecordStore, character: Character) -> str:
     return media.asset_key
 
 
-@registry.job(
-    TYPE_360_SET, queue=IMAGE_QUEUE, timeout="45m", validate=validate_360_set, admit=admit_character
-)
-async def generate_360_set(ctx: JobContext, data: dict[str, Any]) -> dict[str, Any]:
+async def generate_shots(ctx: JobContext, data: dict[str, Any]) -> dict[str, Any]:
+    """The handler of all three types: their data differ only in the shots they name."""
     return await make_set(ctx, SetRequest.model_validate(data))
 
 
-@registry.job(
-    TYPE_CORE_SET,
-    queue=IMAGE_QUEUE,
-    timeout="20m",
-    validate=validate_core_set,
-    admit=admit_character,
-)
-async def generate_core_set(ctx: JobContext, data: dict[str, Any]) -> dict[str, Any]:
-    return await make_set(ctx, SetRequest.model_validate(data))
-
-
-@registry.job(
-    TYPE_SINGLE_IMAGE, queue=IMAGE_QUEUE, validate=validate_single_image, admit=admit_character
-)
-async def generate_single_image(ctx: JobContext, data: dict[str, Any]) -> dict[str, Any]:
-    return await make_set(ctx, SetRequest.model_validate(data))
+for job_type, validate, timeout in (
+    (TYPE_360_SET, validate_360_set, "45m"),
+    (TYPE_CORE_SET, validate_core_set, "20m"),
+    (TYPE_SINGLE_IMAGE, validate_single_image, None),
+):
+    registry.job(
+        job_type, queue=IMAGE_QUEUE, timeout=timeout, validate=validate, admit=admit_character
+    )(generate_shots)
 
 
 async def make_set(ctx: JobContext, request: SetRequest) -> dict[str, Any]:
+    """Each shot not made yet, in order; a rerun of the job resumes after the made ones."""
     started = time.monotonic()
     run = await _set_run(ctx, request)
     shots = request.shot_list()
     made = {record["angle"]: record for record in shot_records(ctx.job.partial_results)}
-    resumed_ms = sum(int(made[s.name].get("durationMs") or 0) for s in shots if s.name in made)
+    made = {shot.name: made[shot.name] for shot in shots if shot.name in made}
+    resumed_ms = sum(int(record.get("durationMs") or 0) for record in made.values())
     total = len(shots)
-    for shot in shots:
-        if shot.name in made:
-            continue
-        done = sum(1 for s in shots if s.name in made)
+    for shot in (s for s in shots if s.name not in made):
         await ctx.progress(
-            round(done * 100 / total),
-            current=done,
+            round(len(made) * 100 / total),
+            current=len(made),
             total=total,
             task=f"Generating {shot.name} shot",
         )
