@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -109,7 +110,12 @@ def _job(state: JobState, partials: list[Any], shots: int = 3, result: Any = Non
         type="360-set",
         owner="alice",
         state=state,
-        data={"characterId": "c1", "shots": list(SHOT_NAMES[:shots])},
+        data={
+            "characterId": "c1",
+            "qualityThreshold": 80,
+            "maxRetries": 3,
+            "shots": list(SHOT_NAMES[:shots]),
+        },
         partial_results=partials,
         result=result,
     )
@@ -151,12 +157,18 @@ def test_a_set_stopped_part_way_shows_what_its_shots_made() -> None:
     assert job_results(_job(JobState.COMPLETED, [], result={"x": 1})) == {"x": 1}
 
 
-def test_remaining_time_is_shots_left_times_the_measured_median_shot() -> None:
+def test_remaining_time_is_shots_left_times_the_measured_mean_shot() -> None:
     waiting = _job(JobState.PENDING, [], shots=10)
-    assert remaining_seconds(waiting, [1.0, 2.0, 30.0], fallback=99.0) == 10 * 2.0
+    alike = _job(
+        JobState.COMPLETED, [_generated("front_50mm", ms=1000), _failed("back_50mm", ms=3000)]
+    )
+    other = replace(alike, data={**alike.data, "qualityThreshold": 95})
+    other = replace(other, partial_results=[_generated("front_50mm", ms=9000)])
+    assert remaining_seconds(waiting, [alike, other], fallback=99.0) == 10 * 2.0
+    assert remaining_seconds(waiting, [other], fallback=99.0) == 10 * 9.0
     assert remaining_seconds(waiting, [], fallback=3.0) == 30.0
     running = _job(
         JobState.ACTIVE, [_generated("front_50mm", ms=500), _failed("front_85mm", ms=700)]
     )
     assert shot_seconds([running]) == [0.5, 0.7]
-    assert remaining_seconds(running, [100.0], fallback=99.0) == pytest.approx(0.6)
+    assert remaining_seconds(running, [other], fallback=99.0) == pytest.approx(0.6)

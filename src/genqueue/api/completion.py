@@ -3,8 +3,8 @@
 
 A waiting job: its wait (position, concurrency, the median run; `waits.py`) plus its own
 run. A run is the median of the type's recent runs (less what a running job has done
-already); a 360° set's is its shots still to make × the median shot, measured from its
-own shots and from recently completed sets (`apps.library360.estimates`). The medians are
+already); a 360° set's is its shots still to make × the mean shot, measured from its own
+shots and from recently completed sets (`apps.library360.estimates`). What was measured is
 cached a few seconds, so a poll costs no extra store reads most of the time.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 
 from genqueue.api.waits import WaitEstimator
-from genqueue.apps.library360.estimates import is_library_job, remaining_seconds, shot_seconds
+from genqueue.apps.library360.estimates import is_library_job, remaining_seconds
 from genqueue.apps.library360.requests import LIBRARY_TYPES, TYPE_SINGLE_IMAGE
 from genqueue.engine.engine import Engine
 from genqueue.engine.job import Job, JobState
@@ -29,7 +29,7 @@ class CompletionEstimator:
         self.engine = engine
         self.waits = waits
         self._typical: dict[tuple[str, str], tuple[float, float]] = {}
-        self._shots: tuple[float, list[float]] | None = None
+        self._recent_sets: tuple[float, list[Job]] | None = None
 
     async def completion_at(self, job: Job, now: float) -> float | None:
         """Unix time the job should end at; None once it has ended."""
@@ -43,7 +43,7 @@ class CompletionEstimator:
         """How much longer the job's run should take (all of it while it waits)."""
         if is_library_job(job):
             fallback = await self._typical_of(job.queue, TYPE_SINGLE_IMAGE)
-            return remaining_seconds(job, await self._recent_shot_seconds(), fallback)
+            return remaining_seconds(job, await self._recent_sets_of(), fallback)
         typical = await self._typical_of(job.queue, job.type)
         running = job.state is JobState.ACTIVE and job.started_at is not None
         elapsed = now - job.started_at if running and job.started_at is not None else 0.0
@@ -60,13 +60,12 @@ class CompletionEstimator:
         self._typical[key] = (time.monotonic() + TTL_SECONDS, typical)
         return typical
 
-    async def _recent_shot_seconds(self) -> list[float]:
-        """Shot durations of the last RECENT_SETS completed library jobs (every owner's)."""
-        if self._shots is not None and self._shots[0] > time.monotonic():
-            return self._shots[1]
+    async def _recent_sets_of(self) -> list[Job]:
+        """The last RECENT_SETS completed library jobs (every owner's)."""
+        if self._recent_sets is not None and self._recent_sets[0] > time.monotonic():
+            return self._recent_sets[1]
         query = ListQuery(types=LIBRARY_TYPES, states=[JobState.COMPLETED], limit=RECENT_SETS)
-        page = await self.engine.list_jobs(query)
-        samples = shot_seconds(page.jobs)
+        jobs = (await self.engine.list_jobs(query)).jobs
         # No history yet is not cached: the first set to complete counts at once.
-        self._shots = (time.monotonic() + TTL_SECONDS, samples) if samples else None
-        return samples
+        self._recent_sets = (time.monotonic() + TTL_SECONDS, jobs) if jobs else None
+        return jobs
