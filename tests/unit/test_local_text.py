@@ -123,3 +123,16 @@ def test_personality_and_motion_prompt_name_the_character() -> None:
     assert "Nova" in motion
     assert "wave" in motion
     assert motion != motion_prompt_of(nova, "running")
+
+
+def test_the_audience_sets_the_closing_thought() -> None:
+    endings = {
+        audience: write_story(story(400, audience=audience)).text.split("\n\n")[-1]
+        for audience in ("young children", "teens", "adults")
+    }
+    assert (
+        "a friend, a snack" in endings["young children"]
+        or "brave does not" in endings["young children"]
+    )
+    assert "Growing up" in endings["teens"] or "fully understand" in endings["teens"]
+    assert "Years later" in endings["adults"] or "strange thing" in endings["adults"]

@@ -3,7 +3,10 @@ size, duration and frame count, and it moves; submit/poll/fetch behave like a re
 
 from __future__ import annotations
 
+import asyncio
 import io
+import shutil
+from pathlib import Path
 
 import av
 import pytest
@@ -12,7 +15,7 @@ from PIL import Image, ImageChops, ImageStat
 from genqueue.providers.base import CharacterSketch, FinalProviderError, ImageSpec, VideoSpec
 from genqueue.providers.local.images import render_character
 from genqueue.providers.local.seeding import Pace
-from genqueue.providers.local.video import FPS, LocalVideo
+from genqueue.providers.local.video import FPS, MAX_TASKS, LocalVideo
 
 STILL = render_character(
     ImageSpec(prompt="", seed="c-1", character=CharacterSketch("c-1", "Pip"), width=512, height=512)
@@ -90,3 +93,51 @@ async def test_fetch_reports_the_file() -> None:
     assert data[:4] == b"\x1a\x45\xdf\xa3"
     image = Image.open(io.BytesIO(STILL))
     assert image.size == (512, 512)
+
+
+PLAYER_PAGE = """<html><body><video id="v" src="clip.webm" muted autoplay></video>
+<pre id="out">pending</pre><script>
+const v = document.getElementById("v"), out = document.getElementById("out");
+v.addEventListener("error", () => { out.textContent = "error " + (v.error && v.error.code); });
+v.addEventListener("loadeddata", () => v.play().then(() => setTimeout(() => {
+  out.textContent = `played ${v.videoWidth}x${v.videoHeight} ${v.duration} ${v.currentTime > 0}`;
+}, 1000)));
+</script></body></html>"""
+
+
+def _chromium() -> str | None:
+    return next(
+        filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
+    )
+
+
+@pytest.mark.skipif(_chromium() is None, reason="no Chromium on this machine to play the file")
+async def test_chromium_plays_it(tmp_path: Path) -> None:
+    data, _ = await make(LocalVideo(Pace(0.0)), spec(duration=2))
+    (tmp_path / "clip.webm").write_bytes(data)
+    (tmp_path / "index.html").write_text(PLAYER_PAGE)
+    command = [
+        str(_chromium()),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--autoplay-policy=no-user-gesture-required",
+        "--virtual-time-budget=5000",
+        "--dump-dom",
+        (tmp_path / "index.html").as_uri(),
+    ]
+    browser = await asyncio.create_subprocess_exec(
+        *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
+    )
+    page, _ = await asyncio.wait_for(browser.communicate(), 60)
+    assert "played 854x480 2 true" in page.decode(), page.decode()[-500:]
+
+
+async def test_old_tasks_are_forgotten() -> None:
+    video = LocalVideo(Pace(0.0))
+    first = await video.submit(spec(duration=1))
+    for _ in range(MAX_TASKS):
+        await video.submit(spec(duration=1))
+    assert len(video.tasks) == MAX_TASKS
+    with pytest.raises(FinalProviderError):
+        await video.poll(first)

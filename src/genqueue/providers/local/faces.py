@@ -162,7 +162,7 @@ class HeadPainter:
         bend = math.degrees(math.asin(max(-0.95, min(0.95, level))))
         box = self.box(HEAD_RX + 0.06, HEAD_RY + 0.05, 0.0, -0.05)
         d.chord(box, 180 - bend, 360 + bend, fill=hair, outline=ink, width=3)
-        if abs(self.p.sin) > 0.6:
+        if abs(self.p.sin) > 0.85:
             back = self.box(0.24, 0.4, -self.p.sin * 0.25, -0.1)
             d.ellipse(back, fill=hair)
         if self.pal.hair_style == 3:

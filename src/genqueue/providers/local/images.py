@@ -15,7 +15,7 @@ import re
 
 from PIL import Image, ImageDraw, ImageFilter
 
-from genqueue.providers.base import GeneratedImage, ImageSpec, PhotoEditSpec
+from genqueue.providers.base import FinalProviderError, GeneratedImage, ImageSpec, PhotoEditSpec
 from genqueue.providers.local.drawing import fitted_font, font
 from genqueue.providers.local.figure import FigurePainter
 from genqueue.providers.local.photo_edit import restyle
@@ -29,6 +29,14 @@ CAPTION_SHARE = 0.1
 GENERATE_STEPS = 3
 EDIT_STEPS = 3
 MAX_SIDE = 2048
+MIN_SIDE = 64
+
+
+def canvas_size(spec: ImageSpec) -> tuple[int, int]:
+    """The asked size, at most MAX_SIDE a side; below MIN_SIDE is a refused request."""
+    if spec.width < MIN_SIDE or spec.height < MIN_SIDE:
+        raise FinalProviderError(f"an image must be at least {MIN_SIDE}×{MIN_SIDE} pixels")
+    return min(spec.width, MAX_SIDE), min(spec.height, MAX_SIDE)
 
 
 def lens_mm(lens: str | None) -> int:
@@ -60,7 +68,7 @@ def _frame(size: tuple[int, int], mm: int, shift: float, drop: float) -> tuple[F
 
 
 def render_character(spec: ImageSpec) -> bytes:
-    width, height = min(spec.width, MAX_SIDE), min(spec.height, MAX_SIDE)
+    width, height = canvas_size(spec)
     size = (width * SUPERSAMPLE, height * SUPERSAMPLE)
     seed = spec.character.seed if spec.character else spec.seed
     palette = palette_of(seed)
@@ -121,11 +129,11 @@ class LocalImages:
         self.pace = pace
 
     async def generate(self, spec: ImageSpec) -> GeneratedImage:
+        width, height = canvas_size(spec)
         await self.pace.steps(GENERATE_STEPS)
         data = await asyncio.to_thread(render_character, spec)
         angle = spec.angle or spec.pose
         quality = shot_quality(spec.seed, angle, spec.lens, spec.attempt)
-        width, height = min(spec.width, MAX_SIDE), min(spec.height, MAX_SIDE)
         return GeneratedImage(data, "image/png", quality, width, height)
 
     async def edit(self, spec: PhotoEditSpec) -> GeneratedImage:

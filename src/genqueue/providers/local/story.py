@@ -94,6 +94,8 @@ def cast_for(spec: StorySpec, rng: random.Random, tiny: bool = False) -> Cast:
     )
 
 
+SENTENCE_START = re.compile(r'((?:\."?|[!?]) )([a-z])')
+"""A lower-case letter after a full stop (or ! or ? outside quotes): a sentence start."""
 ARTICLE = re.compile(r"\b([Aa]) (?=([a-z]+))")
 CONSONANT_SOUNDING = ("uni", "use", "eu", "one", "once")
 
@@ -103,6 +105,20 @@ def _article(match: re.Match[str]) -> str:
     word = match.group(2)
     vowel = word[0] in "aeiou" and not word.startswith(CONSONANT_SOUNDING)
     return f"{match.group(1)}n " if vowel else match.group(0)
+
+
+class PartDecks:
+    """A deck per list of sentence parts in `story_words`, by the list's name."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.decks: dict[str, Deck] = {}
+
+    def draw(self, name: str) -> str:
+        deck = self.decks.get(name)
+        if deck is None:
+            deck = self.decks[name] = Deck(getattr(words, name), self.rng)
+        return deck.draw()
 
 
 class Teller:
@@ -122,6 +138,7 @@ class Teller:
             "other": Deck(cast.things, rng),
         }
         self.leads = Deck(words.LEADS, rng)
+        self.parts = PartDecks(rng)
         self.said: set[str] = set()
         self.count = 0
 
@@ -138,6 +155,7 @@ class Teller:
             if name in self.fillers and name not in values:
                 values[name] = self._filler(name)
         text = ARTICLE.sub(_article, pattern.format(**values))
+        text = SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
         return text[0].upper() + text[1:]
 
     def _filler(self, name: str) -> str:
@@ -151,22 +169,30 @@ class Teller:
             value = f"a {adjective} {noun} beyond {value}"
         return value
 
-    def say(self, pattern: str, reused: bool = False) -> str | None:
+    def say(self, pattern: str) -> str | None:
+        """The pattern filled in, or None when that exact sentence was already told."""
         sentence = self.fill(pattern)
-        if reused and not sentence.startswith('"'):
-            sentence = f"{self.leads.draw()}, {self._lower_start(sentence)}"
         if sentence in self.said:
             return None
         self.said.add(sentence)
         self.count += len(sentence.split())
         return sentence
 
-    def _lower_start(self, sentence: str) -> str:
-        first = sentence.split(" ", 1)[0].rstrip("',")
-        names = {self.cast.hero.split(" ")[0], self.cast.companion_short.split(" ")[0]}
-        if first in names and first[:1].isupper() and first != "The":
-            return sentence
-        return sentence[0].lower() + sentence[1:]
+    def compose(self, part: str) -> str | None:
+        """A road sentence assembled from parts, for when the part's patterns are spent."""
+        draw = self.parts.draw
+        mover = draw("MOVERS")
+        if part == "arrival":
+            body = f"{draw('MOVED')} {draw('TOWARDS')} {{place}}, {draw('MANNERS')}"
+        elif part == "detail":
+            body = f"{draw('PERCEIVED')} {{sight}} {draw('AFTERTHOUGHTS')}"
+        elif part == "trouble":
+            body = f"{draw('FACED')} {{obstacle}}"
+        else:
+            body = f"{draw('EFFORTS')}, {draw('RESULTS')}"
+        if mover == "{hero}":
+            body = body.replace("were ", "was ", 1)
+        return self.say(f"{self.leads.draw()}, {mover} {body}.")
 
 
 @dataclass(slots=True)
@@ -182,8 +208,8 @@ class Line:
 
 Paragraph = list[Line]
 SCENES = frozenset({"rest", "memory", "meeting", "discovery", "dialogue"})
-"""Scenes whose sentences follow on from each other: used once each, never behind a
-lead-in, and skipped when spent."""
+"""Scenes whose sentences follow on from each other: used once each, skipped when spent
+(the road's parts are composed anew instead)."""
 MAX_EPISODES = 400
 """A bound on the episode loop, far above what the longest story (5,000 words) needs."""
 TINY_STORY = 110
@@ -268,23 +294,52 @@ class Plot:
             episode = []
             for part in shapes[turn % len(shapes)]:
                 deck = decks[part]
-                if part in SCENES and not deck.left:
+                if deck.left:
+                    text = self.teller.say(deck.draw())
+                elif part in SCENES:
                     continue
-                text = self.teller.say(deck.draw(), reused=deck.rounds > 1 or not deck.left)
+                else:
+                    text = self.teller.compose(part)
                 if text:
                     episode.append(Line(text, keep=part == "arrival"))
             if episode:
                 episodes.append(episode)
         return episodes
 
-    def write(self) -> WrittenStory:
+    def _one(self, patterns: Sequence[str], keep: bool = True) -> Line:
+        usable = [p for p in patterns if "{role}" not in p or self.cast.role != "someone"]
+        return Line(self.teller.say(self.rng.choice(usable)) or "", keep=keep)
+
+    def _tiny(self) -> list[Paragraph]:
+        """Under TINY_STORY words: a line to open, one episode, a line to find it, one to end."""
+        opening = [self._one(words.TINY_OPENING), self._one(words.TINY_EXTRA, keep=False)]
+        middle = self._episodes(self.target - 12)
+        ending = [self._one(words.TINY_CLIMAX), self._one(words.TINY_ENDING)]
+        return [opening, *middle, ending]
+
+    def _full(self) -> list[Paragraph]:
         size = 3 if self.target < 400 else 5
-        opening = self._sequence(words.OPENING, 0.16, (0,) if self.cast.tiny else (0, -2))
+        opening = self._sequence(words.OPENING, 0.16, (0, -2))
         climax = self._sequence(words.CLIMAX, 0.12, (0,))
         ending = self._sequence(words.ENDING, 0.08, (-1,))
+        reflection = self._reflection()
+        if reflection is not None:
+            ending.insert(len(ending) - 1, reflection)
         middle = self._episodes(self.target - 4)
         paragraphs = [*_chunks(opening, size), *middle, *_chunks(climax, size)]
-        paragraphs += _chunks(ending, size)
+        return paragraphs + _chunks(ending, size)
+
+    def _reflection(self) -> Line | None:
+        """A closing thought pitched at the audience, when the request names one."""
+        key = (self.spec.audience or "").lower()
+        for word, audience in words.AUDIENCE_WORDS:
+            if re.search(rf"\b{word}", key):
+                sentence = self.teller.say(self.rng.choice(words.REFLECTIONS[audience]))
+                return Line(sentence or "", keep=True)
+        return None
+
+    def write(self) -> WrittenStory:
+        paragraphs = self._tiny() if self.cast.tiny else self._full()
         _trim(paragraphs, self.target)
         text = "\n\n".join(" ".join(line.text for line in p) for p in paragraphs if p)
         return WrittenStory(self._title(), text)

@@ -203,7 +203,7 @@ GENRES: dict[str, Genre] = {
             "a witness who changed the story twice",
             "a door locked from the inside",
             "a coded letter in a language nobody knew",
-            "footprints that led in two directions at once",
+            "a trail of footprints that led in two directions at once",
             "a storm that cut the town off for the night",
         ),
         sights=(
@@ -596,44 +596,190 @@ MEMORY = (
     "It was strange to think how far away yesterday already seemed.",
 )
 MEETING = (
-    "On the way they met a traveller with a heavy pack and a friendly face.",
-    "The traveller had heard of {thing} and knew one useful thing about it.",
-    '"Go carefully," the traveller said, "and trust the quiet path."',
+    "On the way they met a traveller with a heavy pack and a friendly face. "
+    'The traveller had heard of {thing} and knew one useful thing about it. "Go carefully," the '
+    'traveller said, "and trust the quiet path."',
     "A child selling apples by the road pointed them the right way without being asked.",
-    "An old woman mending nets looked up and asked where they were going.",
-    "When {hero} told her, she laughed, not unkindly, and wished them luck.",
-    "A stranger in a patched coat offered to share the road for a while.",
-    "He told them about {place}, and about the people who had tried before.",
-    "They parted at a crossroads, with handshakes and a little bread for the journey.",
-    "A shepherd whistled to his dog, and the dog trotted over to sniff {hero}'s boots.",
-    "The shepherd nodded at the sky and said the weather would hold until evening.",
+    "An old woman mending nets looked up and asked where they were going. When {hero} told her, "
+    "she laughed, not unkindly, and wished them luck.",
+    "A stranger in a patched coat offered to share the road for a while. He told them about "
+    "{place}, and about the people who had tried before.",
+    "They parted from their fellow travellers at a crossroads, with handshakes and a little bread "
+    "for the journey.",
+    "A shepherd whistled to his dog, and the dog trotted over to sniff {hero}'s boots. The "
+    "shepherd nodded at the sky and said the weather would hold until evening.",
     "Not everyone they met was friendly, but most were, which felt like a good sign.",
+    "A tinker with a cart full of pans swapped {hero} a piece of advice for a song.",
+    "Two children playing by a stream swore they had seen {thing} once, a long time ago.",
 )
 DISCOVERY = (
-    "Half buried in the ground was a small wooden box with a brass clasp.",
-    "Inside the box was a scrap of paper with a drawing of {thing}.",
-    "{hero} turned the drawing over and found a line of tiny, careful handwriting.",
-    "The handwriting said that the way to {thing} began where the shadows pointed at noon.",
+    "Half buried in the ground was a small wooden box with a brass clasp. Inside the box was a "
+    "scrap of paper with a drawing of {thing}. "
+    "{hero} turned the drawing over and found a line of tiny, careful handwriting. It said that "
+    "the way to {thing} began where the shadows pointed at noon.",
     "Scratched into a stone was a mark that matched the one on the note.",
-    "{companion_short} found a second clue tucked into a crack, folded very small.",
-    "It was a piece of the puzzle, and it fitted perfectly with what they already knew.",
+    "{companion_short} found a second clue tucked into a crack, folded very small. It was a piece "
+    "of the puzzle, and it fitted perfectly with what they already knew.",
     "For the first time, {hero} felt sure that {thing} was real.",
     "The clue did not explain everything, but it explained enough.",
-    "{hero} copied every word of it into a notebook, just in case.",
-    "They had been going the wrong way for a whole day, and now they knew it.",
-    "The discovery changed the plan, and nobody minded.",
+    "{hero} copied every word of the clue into a notebook, just in case.",
+    "They had been going the wrong way for a whole day, and now they knew it. The discovery "
+    "changed the plan, and nobody minded.",
 )
 DIALOGUE = (
-    '"Do you ever wonder what we will find?" asked {companion_short}.',
-    '"All the time," said {hero}. "That is half the fun."',
-    '"What is the other half?" "Getting there," {hero} said, and grinned.',
-    '"If this goes wrong," said {companion_short}, "I would like it noted that I warned you."',
+    '"Do you ever wonder what we will find?" asked {companion_short}. "All the time," said '
+    '{hero}. "That is half the fun."',
+    '"If this goes wrong," said {companion_short}, "I would like it noted that I warned you." '
     '"Noted," said {hero}, and kept walking.',
-    '"Why does it matter so much to you?" {companion_short} asked quietly.',
-    "{hero} thought about it for a long time before answering.",
-    '"Because somebody has to believe it is there," {hero} said at last.',
+    '"Why does it matter so much to you?" {companion_short} asked quietly. {hero} thought about '
+    'it for a long time. "Because somebody has to believe it is there."',
     '"Are we lost?" "Not lost," said {hero}. "Just exploring more than we planned."',
-    '"I am glad you came," {hero} said, and meant it.',
-    "{companion_short} did not answer, but looked pleased all the same.",
+    '"I am glad you came," {hero} said, and meant it. {companion_short} did not answer, but '
+    "looked pleased all the same.",
     '"Tell me again about {thing}," said {companion_short}, and {hero} did.',
+    '"How much further?" asked {companion_short}. "Further than yesterday," said {hero}, "and '
+    'less far than tomorrow."',
+    '"What will you do when we find it?" "I have not decided," {hero} admitted. "Something good, '
+    'I hope."',
 )
+
+TINY_OPENING = (
+    "{hero}, {role}, had always dreamed of finding {thing}.",
+    "{hero} lived in {home} and longed to find {thing}.",
+    "One bright morning, {hero} set off to find {thing}.",
+)
+TINY_EXTRA = (
+    "Nobody else believed in {thing}, but {hero} did.",
+    "{hero} packed {tool} and a little bread.",
+    "The road was long, and {hero} walked it gladly.",
+)
+TINY_CLIMAX = (
+    "At last, {hero} found {thing}.",
+    "And there, at last, was {thing}.",
+    "Then, just as the sun went down, {hero} saw {thing}.",
+)
+TINY_ENDING = (
+    "{hero} went home smiling.",
+    "It was the best day {hero} could remember.",
+    "And that was only the beginning.",
+)
+
+# Parts of composed sentences, for long stories once the road's own patterns are spent:
+# "{lead}, {mover} {moved} {towards} {place}, {manner}." and the like.
+MOVERS = ("{hero}", "they", "the two of them", "{companion_short} and {hero}")
+MOVED = (
+    "walked",
+    "scrambled",
+    "trudged",
+    "pushed on",
+    "wandered",
+    "hurried",
+    "picked their way",
+    "climbed",
+    "crept",
+    "marched",
+    "made their way",
+    "travelled",
+)
+TOWARDS = ("as far as", "all the way to", "on towards", "down to", "up to", "at last to")
+MANNERS = (
+    "saying very little",
+    "singing to keep their spirits up",
+    "stopping now and then to check {tool}",
+    "keeping one eye on the sky",
+    "arguing cheerfully about the best way",
+    "with the wind at their backs",
+    "counting their steps out loud",
+    "sharing the last of the water",
+    "trying not to think about what might come next",
+    "taking turns to carry the pack",
+    "with {tool} held out in front of them",
+    "pausing only to catch their breath",
+    "telling each other terrible jokes",
+    "listening to {sound}",
+    "watching the shadows grow longer",
+    "as if they had all the time in the world",
+)
+PERCEIVED = (
+    "noticed",
+    "caught sight of",
+    "stopped to admire",
+    "could not stop looking at",
+    "made a careful note of",
+    "pointed out",
+    "was the first to spot",
+    "took a long look at",
+)
+AFTERTHOUGHTS = (
+    "and wondered what it meant",
+    "and felt a little braver",
+    "and decided it was a good sign",
+    "without saying a word",
+    "and smiled for the first time that day",
+    "and wished someone at home could see it",
+    "and tucked the memory away for later",
+    "and then hurried on",
+)
+FACED = (
+    "found the way blocked by",
+    "came face to face with",
+    "ran straight into",
+    "had to get past",
+    "were stopped short by",
+    "soon had to deal with",
+)
+EFFORTS = (
+    "tried climbing over it",
+    "looked for a way around it",
+    "stopped to think it through properly",
+    "used {tool} to test the ground",
+    "waited for the light to change",
+    "made a rough plan in the dirt with a stick",
+    "went back over every clue so far",
+    "followed a hunch",
+    "tried a little of everything",
+    "took it one careful step at a time",
+)
+RESULTS = (
+    "which worked better than expected",
+    "and it very nearly worked",
+    "and after a long hour it did the trick",
+    "though not the way anyone had planned",
+    "and slowly the way cleared",
+    "which made everyone laugh and then cheer",
+    "and in the end that was enough",
+    "and somehow, against the odds, they got through",
+)
+
+AUDIENCE_WORDS: tuple[tuple[str, str], ...] = (
+    ("teen", "teen"),
+    ("young adult", "teen"),
+    ("ya", "teen"),
+    ("kid", "children"),
+    ("child", "children"),
+    ("toddler", "children"),
+    ("preschool", "children"),
+    ("famil", "children"),
+    ("adult", "adult"),
+    ("grown", "adult"),
+)
+REFLECTIONS = {
+    "children": (
+        "And the lesson {hero} carried home was a simple one: brave does not mean never "
+        "being scared, it means going on anyway.",
+        "If you ever go looking for {thing} yourself, remember to take a friend, a snack and "
+        "a very good pair of boots.",
+    ),
+    "teen": (
+        "{hero} knew that nobody would ever fully understand what had happened out there, and "
+        "for once that felt fine.",
+        "Growing up, {hero} decided, was mostly a matter of choosing which stories to believe "
+        "in, and then going to find out.",
+    ),
+    "adult": (
+        "Years later, {hero} would still wonder whether {thing} had changed anything, or "
+        "whether it had simply shown what was already there.",
+        "It is a strange thing to get what you wanted; {hero} found it lighter to carry than "
+        "the wanting had been.",
+    ),
+}

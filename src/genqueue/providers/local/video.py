@@ -23,17 +23,19 @@ from typing import cast
 import av
 from av.container import OutputContainer
 from av.video.stream import VideoStream
-from PIL import Image, ImageEnhance, ImageFilter, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, UnidentifiedImageError
 
 from genqueue.providers.base import FinalProviderError, GeneratedVideo, VideoPoll, VideoSpec
-from genqueue.providers.local.seeding import Pace, fraction
+from genqueue.providers.local.seeding import Pace, fraction, seeded
 
 FPS = 24
 SIZES = {"480p": (854, 480), "720p": (1280, 720), "1080p": (1920, 1080)}
 BITRATES = {"480p": 1_200_000, "720p": 2_500_000, "1080p": 5_000_000}
 MAX_SECONDS = 30
 TASK_TTL_SECONDS = 3600.0
+MAX_TASKS = 64
 CONTENT_TYPE = "video/webm"
+MOTES = 24
 FRAME_FROM_IMAGE = cast(Callable[[Image.Image], av.VideoFrame], av.VideoFrame.from_image)
 """PyAV's stubs leave `from_image` untyped."""
 
@@ -57,35 +59,60 @@ def prepare(spec: VideoSpec) -> Still:
         raise FinalProviderError(f"duration must be 1 to {MAX_SECONDS} seconds")
     try:
         with Image.open(io.BytesIO(spec.image)) as opened:
-            image = opened.convert("RGB")
+            image = opened.convert("RGBA")
     except (UnidentifiedImageError, OSError) as exc:
         raise FinalProviderError(f"the still cannot be read: {exc}") from None
     w, h = SIZES[spec.resolution]
     cover = max(w / image.width, h / image.height) * 1.15
-    back = image.resize((math.ceil(image.width * cover), math.ceil(image.height * cover)))
+    back = image.convert("RGB").resize(
+        (math.ceil(image.width * cover), math.ceil(image.height * cover))
+    )
     back = ImageEnhance.Brightness(back.filter(ImageFilter.GaussianBlur(w / 40))).enhance(0.55)
     return Still(image, back, (w, h), fraction("drift", spec.seed) * 2 - 1)
 
 
+def _swayed(image: Image.Image, size: tuple[float, float], sway: float) -> Image.Image:
+    """The still scaled to `size` and sheared about its bottom edge: the top leans by
+    `sway` × height while the feet stay put. Outside the still is transparent."""
+    width, height = size
+    sx, sy = image.width / width, image.height / height
+    coefficients = (sx, sx * sway, -sx * sway * height, 0.0, sy, 0.0)
+    out = (math.ceil(width), math.ceil(height))
+    return image.transform(out, Image.Transform.AFFINE, coefficients, Image.Resampling.BILINEAR)
+
+
+def _motes(frame: Image.Image, seed: float, t: float) -> None:
+    """Specks of light rising slowly through the frame."""
+    w, h = frame.size
+    draw = ImageDraw.Draw(frame, "RGBA")
+    rng = seeded("motes", seed)
+    for _ in range(MOTES):
+        x0, y0, speed, size, phase = (rng.random() for _ in range(5))
+        y = ((y0 - t * (0.02 + 0.05 * speed)) % 1.0) * h
+        x = x0 * w + math.sin(t * 1.3 + phase * 6.3) * w * 0.01
+        r = (1.5 + size * 3.5) * h / 720
+        glow = round(90 + 110 * (0.5 + 0.5 * math.sin(t * 2.0 + phase * 6.3)))
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=(255, 250, 225, glow))
+
+
 def render_frame(still: Still, t: float, duration: float) -> Image.Image:
-    """The frame at `t` seconds: the still pushed in (1.0 → 1.12), drifting and breathing."""
+    """The frame at `t` seconds: the still pushed in (1.0 → 1.12), drifting, breathing and
+    swaying, over its blurred copy, with rising motes, faded in and out."""
     w, h = still.size
     progress = t / duration
     bx = (still.backdrop.width - w) * (0.5 + 0.4 * still.drift * (progress - 0.5))
     by = (still.backdrop.height - h) / 2
     frame = still.backdrop.crop((round(bx), round(by), round(bx) + w, round(by) + h))
     zoom = 1.0 + 0.12 * (0.5 - 0.5 * math.cos(math.pi * progress))
-    fg_h = h * 0.96 * zoom
-    fg_w = fg_h * still.image.width / still.image.height
-    bob = math.sin(2 * math.pi * t / 2.4) * h * 0.006
-    x = (w - fg_w) / 2 + still.drift * w * 0.02 * progress
-    y = (h - fg_h) / 2 + bob
-    visible = (max(0.0, -x), max(0.0, -y), min(fg_w, w - x), min(fg_h, h - y))
-    sx, sy = still.image.width / fg_w, still.image.height / fg_h
-    box = (visible[0] * sx, visible[1] * sy, visible[2] * sx, visible[3] * sy)
-    size = (round(visible[2] - visible[0]), round(visible[3] - visible[1]))
-    part = still.image.resize(size, Image.Resampling.BILINEAR, box=box)
-    frame.paste(part, (round(max(0.0, x)), round(max(0.0, y))))
+    breath = 1.0 + 0.008 * math.sin(2 * math.pi * t / 2.4)
+    fg_h = h * 0.96 * zoom * breath
+    fg_w = fg_h / breath * still.image.width / still.image.height
+    sway = 0.012 * math.sin(2 * math.pi * t / 3.2 + still.drift)
+    x = (w - fg_w) / 2 + still.drift * w * 0.02 * progress - sway * fg_h / 2
+    y = (h - h * 0.96 * zoom) / 2 + h * 0.96 * zoom - fg_h
+    layer = _swayed(still.image, (fg_w, fg_h), sway)
+    frame.paste(layer, (round(x), round(y)), layer)
+    _motes(frame, still.drift, t)
     fade = min(1.0, t / 0.5, (duration - t) / 0.5)
     return frame if fade >= 1.0 else ImageEnhance.Brightness(frame).enhance(max(0.0, fade))
 
@@ -189,5 +216,9 @@ class LocalVideo:
         return task
 
     def _forget_old(self, now: float) -> None:
+        """Drop tasks older than the TTL, and the oldest beyond MAX_TASKS: a job cancelled
+        mid-video never fetches its task."""
         for task_id in [k for k, t in self.tasks.items() if now - t.created > TASK_TTL_SECONDS]:
             del self.tasks[task_id]
+        while len(self.tasks) >= MAX_TASKS:
+            del self.tasks[next(iter(self.tasks))]
