@@ -43,7 +43,7 @@ class ShotOptions(BaseModel):
         pattern=STYLE_PATTERN,
         description="The look of the set: lowercase letters, digits, _ and -.",
     )
-    qualityThreshold: int | float = Field(
+    qualityThreshold: float = Field(
         default=DEFAULT_THRESHOLD,
         ge=0,
         le=100,
@@ -161,11 +161,16 @@ def _checked(model: type[BaseModel], data: Any) -> Any:
         raise ValueError(problems) from None
 
 
+def _whole(number: float) -> int | float:
+    """80.0 → 80: the threshold is queued (and shown) as the client wrote it."""
+    return int(number) if number == int(number) else number
+
+
 def _normal(options: ShotOptions, character_id: str, shots: list[Shot]) -> dict[str, Any]:
     return SetRequest(
         characterId=character_id,
         style=options.style,
-        qualityThreshold=options.qualityThreshold,
+        qualityThreshold=_whole(options.qualityThreshold),
         maxRetries=options.maxRetries,
         shots=[shot.name for shot in shots],
     ).model_dump()
