@@ -1,13 +1,20 @@
-"""Seed 002's shot list, request checks, results and estimates, without a store."""
+"""Seed 002's shot list, request checks, results and estimates (timing records on SQLite)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from genqueue.apps.library360.estimates import remaining_seconds, shot_seconds
+from genqueue.apps.library360.estimates import (
+    TIMING_WINDOW,
+    recent_shot_seconds,
+    record_shot_times,
+    remaining_seconds,
+    shot_seconds,
+    timing_ids_of,
+)
 from genqueue.apps.library360.requests import (
     validate_360_set,
     validate_core_set,
@@ -16,6 +23,7 @@ from genqueue.apps.library360.requests import (
 from genqueue.apps.library360.results import job_results, set_results, shot_records
 from genqueue.apps.library360.shots import CORE_SET, CORE_SET_SIZE, SHOT_NAMES, SHOTS, shot_named
 from genqueue.engine.job import Job, JobState
+from genqueue.stores import open_store
 
 
 def test_the_shot_list_is_nine_angles_by_three_lenses_core_first() -> None:
@@ -159,16 +167,28 @@ def test_a_set_stopped_part_way_shows_what_its_shots_made() -> None:
 
 def test_remaining_time_is_shots_left_times_the_measured_mean_shot() -> None:
     waiting = _job(JobState.PENDING, [], shots=10)
-    alike = _job(
-        JobState.COMPLETED, [_generated("front_50mm", ms=1000), _failed("back_50mm", ms=3000)]
-    )
-    other = replace(alike, data={**alike.data, "qualityThreshold": 95})
-    other = replace(other, partial_results=[_generated("front_50mm", ms=9000)])
-    assert remaining_seconds(waiting, [alike, other], fallback=99.0) == 10 * 2.0
-    assert remaining_seconds(waiting, [other], fallback=99.0) == 10 * 9.0
+    assert remaining_seconds(waiting, [1.0, 3.0], fallback=99.0) == 10 * 2.0
     assert remaining_seconds(waiting, [], fallback=3.0) == 30.0
     running = _job(
         JobState.ACTIVE, [_generated("front_50mm", ms=500), _failed("front_85mm", ms=700)]
     )
-    assert shot_seconds([running]) == [0.5, 0.7]
-    assert remaining_seconds(running, [other], fallback=99.0) == pytest.approx(0.6)
+    assert shot_seconds(running.partial_results) == [0.5, 0.7]
+    assert remaining_seconds(running, [100.0], fallback=99.0) == pytest.approx(0.6)
+
+
+async def test_completed_sets_record_shot_times_by_threshold_and_retries(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'timing.db'}")
+    await store.setup()
+    try:
+        waiting = _job(JobState.PENDING, [])
+        assert timing_ids_of(waiting) == ("threshold-80-retries-3", "every-set")
+        assert await recent_shot_seconds(store, timing_ids_of(waiting)) == []
+        await record_shot_times(store, 95, 3, [9.0], now=1.0)
+        assert await recent_shot_seconds(store, timing_ids_of(waiting)) == [9.0]
+        await record_shot_times(store, 80, 3, [1.0, 2.0], now=2.0)
+        assert await recent_shot_seconds(store, timing_ids_of(waiting)) == [1.0, 2.0]
+        assert await recent_shot_seconds(store, ["every-set"]) == [9.0, 1.0, 2.0]
+        await record_shot_times(store, 80, 3, [0.5] * TIMING_WINDOW, now=3.0)
+        assert await recent_shot_seconds(store, ["every-set"]) == [0.5] * TIMING_WINDOW
+    finally:
+        await store.close()

@@ -4,8 +4,8 @@
 A waiting job: its wait (position, concurrency, the median run; `waits.py`) plus its own
 run. A run is the median of the type's recent runs (less what a running job has done
 already); a 360° set's is its shots still to make × the mean shot, measured from its own
-shots and from recently completed sets (`apps.library360.estimates`). What was measured is
-cached a few seconds, so a poll costs no extra store reads most of the time.
+shots and from the shot times recent sets recorded (`apps.library360.estimates`). What was
+measured is cached a few seconds, so a poll costs no extra store reads most of the time.
 """
 
 from __future__ import annotations
@@ -13,14 +13,17 @@ from __future__ import annotations
 import time
 
 from genqueue.api.waits import WaitEstimator
-from genqueue.apps.library360.estimates import is_library_job, remaining_seconds
-from genqueue.apps.library360.requests import LIBRARY_TYPES, TYPE_SINGLE_IMAGE
+from genqueue.apps.library360.estimates import (
+    is_library_job,
+    recent_shot_seconds,
+    remaining_seconds,
+    timing_ids_of,
+)
+from genqueue.apps.library360.requests import TYPE_SINGLE_IMAGE
 from genqueue.engine.engine import Engine
 from genqueue.engine.job import Job, JobState
-from genqueue.engine.store import ListQuery
 
 TTL_SECONDS = 5.0
-RECENT_SETS = 20
 MAX_CACHED = 1000
 
 
@@ -29,7 +32,7 @@ class CompletionEstimator:
         self.engine = engine
         self.waits = waits
         self._typical: dict[tuple[str, str], tuple[float, float]] = {}
-        self._recent_sets: tuple[float, list[Job]] | None = None
+        self._shot_seconds: dict[tuple[str, str], tuple[float, list[float]]] = {}
 
     async def completion_at(self, job: Job, now: float) -> float | None:
         """Unix time the job should end at; None once it has ended."""
@@ -43,7 +46,7 @@ class CompletionEstimator:
         """How much longer the job's run should take (all of it while it waits)."""
         if is_library_job(job):
             fallback = await self._typical_of(job.queue, TYPE_SINGLE_IMAGE)
-            return remaining_seconds(job, await self._recent_sets_of(), fallback)
+            return remaining_seconds(job, await self._shot_seconds_of(job), fallback)
         typical = await self._typical_of(job.queue, job.type)
         running = job.state is JobState.ACTIVE and job.started_at is not None
         elapsed = now - job.started_at if running and job.started_at is not None else 0.0
@@ -60,12 +63,15 @@ class CompletionEstimator:
         self._typical[key] = (time.monotonic() + TTL_SECONDS, typical)
         return typical
 
-    async def _recent_sets_of(self) -> list[Job]:
-        """The last RECENT_SETS completed library jobs (every owner's)."""
-        if self._recent_sets is not None and self._recent_sets[0] > time.monotonic():
-            return self._recent_sets[1]
-        query = ListQuery(types=LIBRARY_TYPES, states=[JobState.COMPLETED], limit=RECENT_SETS)
-        jobs = (await self.engine.list_jobs(query)).jobs
+    async def _shot_seconds_of(self, job: Job) -> list[float]:
+        ids = timing_ids_of(job)
+        cached = self._shot_seconds.get(ids)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        samples = await recent_shot_seconds(self.engine.store, ids)
+        if len(self._shot_seconds) >= MAX_CACHED:
+            self._shot_seconds.clear()
         # No history yet is not cached: the first set to complete counts at once.
-        self._recent_sets = (time.monotonic() + TTL_SECONDS, jobs) if jobs else None
-        return jobs
+        if samples:
+            self._shot_seconds[ids] = (time.monotonic() + TTL_SECONDS, samples)
+        return samples

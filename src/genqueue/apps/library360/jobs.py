@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 from genqueue.apps.domain import Character, load_character, load_media
+from genqueue.apps.library360.estimates import record_shot_times, shot_seconds
 from genqueue.apps.library360.generation import GENERATED, SetRun, make_shot
 from genqueue.apps.library360.requests import (
     TYPE_360_SET,
@@ -101,6 +102,10 @@ async def make_set(ctx: JobContext, request: SetRequest) -> dict[str, Any]:
         await ctx.partial(record)
         made[shot.name] = record
     records = [made[shot.name] for shot in shots]
+    seconds = shot_seconds(records)
+    await record_shot_times(
+        ctx.records, request.qualityThreshold, request.maxRetries, seconds, time.time()
+    )
     if not any(record["status"] == GENERATED for record in records):
         raise SetFailure(f"no shot reached the quality threshold: {records[0]['reason']}")
     await ctx.progress(100, current=total, total=total, task="Completed")
