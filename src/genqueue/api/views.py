@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from genqueue.apps.library360.estimates import is_library_job, shots_planned
 from genqueue.apps.library360.results import generated_count, job_results
 from genqueue.engine.job import Job, JobState
 
@@ -67,6 +68,8 @@ def status_view(job: Job, now: float, completion_at: float | None = None) -> dic
         progress["percentage"] = int(percentage)
     if state is JobState.COMPLETED and progress["currentTask"] is None:
         progress["currentTask"] = "Completed"
+    if progress["total"] is None and is_library_job(job):
+        progress.update(current=0, total=shots_planned(job))
     results = job_results(job)
     return {
         "success": True,

@@ -85,12 +85,12 @@ for job_type, validate, timeout in (
 async def make_set(ctx: JobContext, request: SetRequest) -> dict[str, Any]:
     """Each shot not made yet, in order; a rerun of the job resumes after the made ones."""
     started = time.monotonic()
-    run = await _set_run(ctx, request)
     shots = request.shot_list()
     made = {record["angle"]: record for record in shot_records(ctx.job.partial_results)}
     made = {shot.name: made[shot.name] for shot in shots if shot.name in made}
     resumed_ms = sum(int(record.get("durationMs") or 0) for record in made.values())
     total = len(shots)
+    run: SetRun | None = None
     for shot in (s for s in shots if s.name not in made):
         await ctx.progress(
             round(len(made) * 100 / total),
@@ -98,6 +98,7 @@ async def make_set(ctx: JobContext, request: SetRequest) -> dict[str, Any]:
             total=total,
             task=f"Generating {shot.name} shot",
         )
+        run = run or await _set_run(ctx, request)
         record = await make_shot(run, shot, time.time())
         await ctx.partial(record)
         made[shot.name] = record
