@@ -535,3 +535,26 @@ async def test_a_set_where_no_shot_reaches_the_threshold_fails_refunded(
     assert done["results"]["generatedImages"] == []
     assert (await api.job(job_id))["attemptsMade"] == 1
     assert await api.balance() == balance
+
+
+async def test_a_waiting_set_shows_its_shots_and_cancels_at_once_refunded(
+    start_api: StartApi,
+) -> None:
+    api = await start_api(embedded_workers=0, costs={"360-set": 2})
+    character = await make_character(api)
+    balance = await api.balance()
+    job_id = (await start_set(api, character.id, imageCount=3))["jobId"]
+    waiting = await status(api, job_id)
+    assert waiting["status"] == "pending"
+    assert waiting["progress"] == {"percentage": 0, "current": 0, "total": 3, "currentTask": None}
+    assert waiting["message"] == "Job is queued, waiting to start."
+    assert waiting["startedAt"] is None
+    assert parse_iso(waiting["estimatedCompletionAt"]) >= parse_iso(waiting["createdAt"])
+    assert (waiting["results"], waiting["error"]) == (None, None)
+    assert await api.balance() == balance - 2
+    cancelled = await api.client.delete(f"/api/v1/jobs/{job_id}/status", headers=api.auth())
+    assert cancelled.status_code == 200, cancelled.text
+    body = cancelled.json()
+    assert (body["status"], body["message"]) == ("cancelled", "Job was cancelled.")
+    assert body["estimatedCompletionAt"] is None
+    assert await api.balance() == balance
