@@ -46,9 +46,9 @@ def lens_mm(lens: str | None) -> int:
 
 
 def shot_quality(seed: str, angle: str | None, lens: str | None, attempt: int) -> float:
-    """0–100: a shot's own level (58–96) moved up or down by its attempt."""
-    base = 58.0 + 38.0 * fraction("quality", seed, angle, lens)
-    jitter = (fraction("quality-attempt", seed, angle, lens, attempt) - 0.4) * 18.0
+    """0–100: a shot's own level (70–98) moved down up to 6.4 or up to 9.6 by its attempt."""
+    base = 70.0 + 28.0 * fraction("quality", seed, angle, lens)
+    jitter = (fraction("quality-attempt", seed, angle, lens, attempt) - 0.4) * 16.0
     return round(max(0.0, min(100.0, base + jitter)), 1)
 
 
@@ -89,11 +89,17 @@ def render_character(spec: ImageSpec) -> bytes:
         (*shadow, frame.centre_x + 1.6 * frame.unit, ground_y + 0.25 * frame.unit),
         fill=shade(palette.backdrop, 0.55),
     )
-    name = spec.character.name if spec.character else spec.prompt
+    name = spec.character.name if spec.character else _short(spec.prompt)
     FigurePainter(Projector(frame, view, drop), palette, pose, name[:1].upper()).paint(draw)
     image = image.resize((width, height), Image.Resampling.LANCZOS)
     _caption(image, spec, name, mm)
     return _png(image)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """A prompt cut to a caption: whole words, an ellipsis when cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def _caption(image: Image.Image, spec: ImageSpec, name: str, mm: int) -> None:
