@@ -7,6 +7,7 @@ what to try next. The final result and the progress estimates are read from them
 
 from __future__ import annotations
 
+import mimetypes
 import time
 import uuid
 from dataclasses import dataclass
@@ -97,9 +98,9 @@ async def make_shot(run: SetRun, shot: Shot, now: float) -> dict[str, Any]:
 
 async def _save(run: SetRun, shot: Shot, image: GeneratedImage, attempts: int, now: float) -> Media:
     character = run.character
-    extension = "png" if image.content_type == "image/png" else "img"
+    extension = mimetypes.guess_extension(image.content_type) or ".bin"
     asset = await run.assets.put(
-        character.owner, f"{shot.name}.{extension}", image.data, image.content_type
+        character.owner, f"{shot.name}{extension}", image.data, image.content_type
     )
     media = Media(
         id=shot_media_id(run.job_id, shot),
