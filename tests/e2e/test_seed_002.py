@@ -218,7 +218,14 @@ async def test_a_failing_provider_is_retried_with_backoff_then_fails_refunded(
     openai_server.fail_next(1000, 503, path="/v1/images/edits")
     job_id = (await start_set(api, character.id, qualityThreshold=0, imageCount=2))["jobId"]
     assert await api.balance() == balance - 5
-    done = await poll_until(api, job_id, FINAL)
+    seen: list[dict[str, Any]] = []
+    done = await poll_until(api, job_id, FINAL, seen=seen)
+    retrying = {b["message"] for b in seen if b["message"].startswith("Job is queued to retry")}
+    assert {m.split(")")[0] for m in retrying} == {
+        "Job is queued to retry (attempt 2 of 3",
+        "Job is queued to retry (attempt 3 of 3",
+    }
+    assert all("503" in m for m in retrying)
     assert done["status"] == "failed"
     assert done["error"]
     assert "503" in done["error"]

@@ -94,6 +94,9 @@ def _message(job: Job, state: JobState, results: Any) -> str:
         if job.cancel_requested:
             return "Cancellation requested; the job stops shortly."
         return f"Job is processing. {task}" if task else "Job is processing."
+    if state.is_waiting and job.attempts_made and job.failed_reason:
+        attempt = f"attempt {job.attempts_made + 1} of {job.max_attempts}"
+        return f"Job is queued to retry ({attempt}) after: {job.failed_reason}"
     if state.is_waiting:
         return "Job is queued, waiting to start."
     if state is JobState.COMPLETED:
