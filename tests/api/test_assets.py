@@ -68,3 +68,11 @@ async def test_assets_are_rate_limited_per_address(start_api: StartApi) -> None:
     asset = await put(api)
     statuses = [(await api.client.get(asset.url)).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+async def test_a_range_is_answered_for_seeking(api: Api) -> None:
+    asset = await put(api)
+    response = await api.client.get(asset.url, headers={"Range": "bytes=0-9"})
+    assert response.status_code == 206
+    assert response.content == PNG[:10]
+    assert response.headers["content-range"] == f"bytes 0-9/{len(PNG)}"

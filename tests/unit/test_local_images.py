@@ -9,7 +9,7 @@ import io
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from genqueue.providers.base import CharacterSketch, ImageSpec
+from genqueue.providers.base import CharacterSketch, FinalProviderError, ImageSpec
 from genqueue.providers.local.images import LocalImages, render_character, shot_quality
 from genqueue.providers.local.poses import POSES, pose_named, view_of
 from genqueue.providers.local.seeding import Pace
@@ -141,3 +141,11 @@ def test_angles_are_read_from_their_names() -> None:
     assert view_of("high_front").pitch == 1
     assert view_of("low_angle_front").pitch == -1
     assert view_of("something") == view_of("something")
+
+
+async def test_a_tiny_canvas_is_refused_and_a_huge_one_capped() -> None:
+    images = LocalImages(Pace(0.0))
+    with pytest.raises(FinalProviderError):
+        await images.generate(spec(width=8, height=8))
+    made = await images.generate(spec(width=4000, height=100))
+    assert (made.width, made.height) == (2048, 100) == picture(made.data).size

@@ -11,8 +11,8 @@ import pytest
 from genqueue.providers.base import CharacterSketch, FinalProviderError, StorySpec
 from genqueue.providers.local.seeding import Pace
 from genqueue.providers.local.story import write_story
+from genqueue.providers.local.story_genres import GENRES as GENRE_TABLE
 from genqueue.providers.local.story_prompt import read_prompt
-from genqueue.providers.local.story_words import GENRES as GENRE_TABLE
 from genqueue.providers.local.text import LocalText, motion_prompt_of, personality_of
 
 PROMPT = "A lighthouse keeper finds a map in a bottle"
@@ -136,3 +136,11 @@ def test_the_audience_sets_the_closing_thought() -> None:
     )
     assert "Growing up" in endings["teens"] or "fully understand" in endings["teens"]
     assert "Years later" in endings["adults"] or "strange thing" in endings["adults"]
+
+
+@pytest.mark.parametrize("hero", ["Bolt", "Rill", "Pip", "Tamsin"])
+def test_the_companion_never_shares_the_heros_name(hero: str) -> None:
+    for seed in range(12):
+        text = write_story(story(300, hero_name=hero, genre="sci-fi", seed=f"s{seed}")).text
+        assert f"called {hero} was waiting" not in text
+        assert f"named {hero} was waiting" not in text

@@ -15,7 +15,7 @@ from PIL import Image, ImageChops, ImageStat
 from genqueue.providers.base import CharacterSketch, FinalProviderError, ImageSpec, VideoSpec
 from genqueue.providers.local.images import render_character
 from genqueue.providers.local.seeding import Pace
-from genqueue.providers.local.video import FPS, LocalVideo
+from genqueue.providers.local.video import FPS, MAX_TASKS, LocalVideo
 
 STILL = render_character(
     ImageSpec(prompt="", seed="c-1", character=CharacterSketch("c-1", "Pip"), width=512, height=512)
@@ -131,3 +131,13 @@ async def test_chromium_plays_it(tmp_path: Path) -> None:
     )
     page, _ = await asyncio.wait_for(browser.communicate(), 60)
     assert "played 854x480 2 true" in page.decode(), page.decode()[-500:]
+
+
+async def test_old_tasks_are_forgotten() -> None:
+    video = LocalVideo(Pace(0.0))
+    first = await video.submit(spec(duration=1))
+    for _ in range(MAX_TASKS):
+        await video.submit(spec(duration=1))
+    assert len(video.tasks) == MAX_TASKS
+    with pytest.raises(FinalProviderError):
+        await video.poll(first)

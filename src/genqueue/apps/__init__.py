@@ -7,7 +7,12 @@ from collections.abc import Iterable
 
 from genqueue.worker.registry import Registry
 
-BUILTIN_APPS = ("genqueue.apps.demo", "genqueue.apps.services", "genqueue.apps.characters")
+BUILTIN_APPS = (
+    "genqueue.apps.demo",
+    "genqueue.apps.services",
+    "genqueue.apps.characters",
+    "genqueue.apps.library360",
+)
 
 
 def load_registry(apps: Iterable[str] = ()) -> Registry:

@@ -15,7 +15,7 @@ import re
 
 from PIL import Image, ImageDraw, ImageFilter
 
-from genqueue.providers.base import GeneratedImage, ImageSpec, PhotoEditSpec
+from genqueue.providers.base import FinalProviderError, GeneratedImage, ImageSpec, PhotoEditSpec
 from genqueue.providers.local.drawing import fitted_font, font
 from genqueue.providers.local.figure import FigurePainter
 from genqueue.providers.local.photo_edit import restyle
@@ -29,6 +29,14 @@ CAPTION_SHARE = 0.1
 GENERATE_STEPS = 3
 EDIT_STEPS = 3
 MAX_SIDE = 2048
+MIN_SIDE = 64
+
+
+def canvas_size(spec: ImageSpec) -> tuple[int, int]:
+    """The asked size, at most MAX_SIDE a side; below MIN_SIDE is a refused request."""
+    if spec.width < MIN_SIDE or spec.height < MIN_SIDE:
+        raise FinalProviderError(f"an image must be at least {MIN_SIDE}×{MIN_SIDE} pixels")
+    return min(spec.width, MAX_SIDE), min(spec.height, MAX_SIDE)
 
 
 def lens_mm(lens: str | None) -> int:
@@ -38,9 +46,9 @@ def lens_mm(lens: str | None) -> int:
 
 
 def shot_quality(seed: str, angle: str | None, lens: str | None, attempt: int) -> float:
-    """0–100: a shot's own level (58–96) moved up or down by its attempt."""
-    base = 58.0 + 38.0 * fraction("quality", seed, angle, lens)
-    jitter = (fraction("quality-attempt", seed, angle, lens, attempt) - 0.4) * 18.0
+    """0–100: a shot's own level (70–98) moved down up to 6.4 or up to 9.6 by its attempt."""
+    base = 70.0 + 28.0 * fraction("quality", seed, angle, lens)
+    jitter = (fraction("quality-attempt", seed, angle, lens, attempt) - 0.4) * 16.0
     return round(max(0.0, min(100.0, base + jitter)), 1)
 
 
@@ -60,7 +68,7 @@ def _frame(size: tuple[int, int], mm: int, shift: float, drop: float) -> tuple[F
 
 
 def render_character(spec: ImageSpec) -> bytes:
-    width, height = min(spec.width, MAX_SIDE), min(spec.height, MAX_SIDE)
+    width, height = canvas_size(spec)
     size = (width * SUPERSAMPLE, height * SUPERSAMPLE)
     seed = spec.character.seed if spec.character else spec.seed
     palette = palette_of(seed)
@@ -81,11 +89,17 @@ def render_character(spec: ImageSpec) -> bytes:
         (*shadow, frame.centre_x + 1.6 * frame.unit, ground_y + 0.25 * frame.unit),
         fill=shade(palette.backdrop, 0.55),
     )
-    name = spec.character.name if spec.character else spec.prompt
+    name = spec.character.name if spec.character else _short(spec.prompt)
     FigurePainter(Projector(frame, view, drop), palette, pose, name[:1].upper()).paint(draw)
     image = image.resize((width, height), Image.Resampling.LANCZOS)
     _caption(image, spec, name, mm)
     return _png(image)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """A prompt cut to a caption: whole words, an ellipsis when cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def _caption(image: Image.Image, spec: ImageSpec, name: str, mm: int) -> None:
@@ -121,11 +135,11 @@ class LocalImages:
         self.pace = pace
 
     async def generate(self, spec: ImageSpec) -> GeneratedImage:
+        width, height = canvas_size(spec)
         await self.pace.steps(GENERATE_STEPS)
         data = await asyncio.to_thread(render_character, spec)
         angle = spec.angle or spec.pose
         quality = shot_quality(spec.seed, angle, spec.lens, spec.attempt)
-        width, height = min(spec.width, MAX_SIDE), min(spec.height, MAX_SIDE)
         return GeneratedImage(data, "image/png", quality, width, height)
 
     async def edit(self, spec: PhotoEditSpec) -> GeneratedImage:

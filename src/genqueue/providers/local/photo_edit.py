@@ -35,16 +35,19 @@ def _edges(image: Image.Image, threshold: int, thickness: int) -> Image.Image:
 
 
 def watercolor(image: Image.Image, seed: str) -> Image.Image:
+    """Flat washes of colour, darker where pigment pooled at their edges, faint pencil
+    lines under them, on textured paper."""
     soft = image.filter(ImageFilter.MedianFilter(7)).filter(ImageFilter.SMOOTH_MORE)
-    soft = ImageEnhance.Color(soft).enhance(1.35)
-    soft = ImageEnhance.Brightness(soft).enhance(1.08)
-    paper = Image.effect_noise(image.size, 18).filter(ImageFilter.GaussianBlur(1.2))
-    paper_rgb = ImageOps.colorize(paper, (225, 215, 195), (255, 252, 244))
-    washed = ImageChops.multiply(soft, paper_rgb)
-    bleed = _edges(image, 24, 1).filter(ImageFilter.GaussianBlur(2)).point(lambda v: v // 3)
-    return Image.composite(
-        ImageChops.multiply(washed, Image.new("RGB", image.size, (120, 100, 110))), washed, bleed
-    )
+    washes = soft.quantize(colors=24, dither=Image.Dither.NONE).convert("RGB")
+    washes = ImageEnhance.Color(washes.filter(ImageFilter.GaussianBlur(1.2))).enhance(1.2)
+    washes = Image.blend(washes, Image.new("RGB", image.size, (255, 253, 245)), 0.15)
+    paper = Image.effect_noise(image.size, 48).filter(ImageFilter.GaussianBlur(1.0))
+    washed = ImageChops.multiply(washes, ImageOps.colorize(paper, (205, 192, 170), (255, 252, 244)))
+    pooled = _edges(washes, 10, 3).filter(ImageFilter.GaussianBlur(1.5)).point(lambda v: v // 2)
+    pigment = ImageChops.multiply(washed, Image.new("RGB", image.size, (120, 105, 130)))
+    washed = Image.composite(pigment, washed, pooled)
+    pencil = _edges(image, 40, 1).filter(ImageFilter.GaussianBlur(0.6)).point(lambda v: v // 3)
+    return Image.composite(Image.new("RGB", image.size, (70, 64, 80)), washed, pencil)
 
 
 def cartoon(image: Image.Image, seed: str) -> Image.Image:

@@ -2,9 +2,9 @@
 drawn without replacement from the patterns in `story_words`, filled with the request's
 hero and the nouns of its prompt, until the asked length is reached.
 
-Deterministic per seed. A pattern is used once; only very long stories, after every
-pattern of a part is spent, reuse a pattern, and then always behind a new lead-in
-phrase and with new places, so no sentence repeats.
+Deterministic per seed. A pattern is used once; when a long story has spent a road
+part's patterns, its sentences are composed from parts (`Teller.compose`), and no
+sentence ever repeats.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from genqueue.providers.base import FinalProviderError, StorySpec, WrittenStory
+from genqueue.providers.local import story_genres as genres
 from genqueue.providers.local import story_words as words
 from genqueue.providers.local.seeding import seeded
 from genqueue.providers.local.story_prompt import read_prompt
@@ -35,12 +36,12 @@ class Cast:
     goal: str
     """What the hero is after: the prompt's object (`the map`)."""
     things: tuple[str, ...]
-    genre: words.Genre
+    genre: genres.Genre
 
 
 class Deck:
-    """Draws without replacement; after the last card, reshuffles (for fillers) or
-    reports exhaustion (for sentence patterns)."""
+    """Draws without replacement, reshuffling after the last card. Sentence patterns are
+    not drawn once `left` is empty; fillers and parts go round again."""
 
     def __init__(self, items: Sequence[str], rng: random.Random) -> None:
         self.items = list(items)
@@ -60,12 +61,12 @@ class Deck:
         return self.left.pop()
 
 
-def genre_named(genre: str | None) -> words.Genre:
+def genre_named(genre: str | None) -> genres.Genre:
     key = (genre or "adventure").lower()
-    for word, name in words.GENRE_WORDS:
+    for word, name in genres.GENRE_WORDS:
         if word in key:
-            return words.GENRES[name]
-    return words.GENRES["adventure"]
+            return genres.GENRES[name]
+    return genres.GENRES["adventure"]
 
 
 def _short_name(companion: str) -> str:
@@ -78,8 +79,10 @@ def _short_name(companion: str) -> str:
 
 def cast_for(spec: StorySpec, rng: random.Random, tiny: bool = False) -> Cast:
     genre = genre_named(spec.genre)
-    companion = "a good friend" if tiny else rng.choice(genre.companions)
-    hero = (spec.hero_name or "").strip() or rng.choice(words.HERO_NAMES)
+    hero = (spec.hero_name or "").strip() or rng.choice(genres.HERO_NAMES)
+    first_name = hero.split()[0].lower()
+    others = [c for c in genre.companions if _short_name(c).lower() != first_name]
+    companion = "a good friend" if tiny else rng.choice(others or genre.companions)
     reading = read_prompt(spec.prompt)
     return Cast(
         hero=hero,
@@ -135,6 +138,7 @@ class Teller:
             "sound": Deck(g.sounds, rng),
             "tool": Deck(g.tools, rng),
             "mood": Deck(g.mood, rng),
+            "stranger": Deck(g.strangers, rng),
             "other": Deck(cast.things, rng),
         }
         self.leads = Deck(words.LEADS, rng)
@@ -150,6 +154,9 @@ class Teller:
             "home": self.cast.home,
             "role": self.cast.role,
             "thing": self.cast.goal,
+            "edge": self.cast.genre.edge,
+            "air": self.cast.genre.air,
+            "camp": self.cast.genre.camp,
         }
         for name in re.findall(r"{(\w+)}", pattern):
             if name in self.fillers and name not in values:

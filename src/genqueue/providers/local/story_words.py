@@ -1,421 +1,9 @@
-"""What the local story writer knows: a vocabulary per genre and sentence patterns per
-part of a story. Patterns are used at most once per story; slots in braces are filled
-from the request (hero, the prompt's nouns) and the genre's words."""
+"""The local story writer's sentence patterns, per part of a story, and the parts that
+long stories compose sentences from. A pattern is used at most once per story; slots in
+braces are filled from the request (hero, the prompt's nouns) and the genre's words
+(`story_genres`)."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True, slots=True)
-class Genre:
-    home: tuple[str, ...]
-    places: tuple[str, ...]
-    companions: tuple[str, ...]
-    obstacles: tuple[str, ...]
-    sights: tuple[str, ...]
-    sounds: tuple[str, ...]
-    tools: tuple[str, ...]
-    mood: tuple[str, ...]
-
-
-GENRES: dict[str, Genre] = {
-    "adventure": Genre(
-        home=(
-            "the harbour town of Saltmere",
-            "a village at the edge of the red hills",
-            "a tall house above the river market",
-        ),
-        places=(
-            "the rope bridge over Thunder Gorge",
-            "a canyon striped like a sunset",
-            "the abandoned lighthouse",
-            "a forest where the trees grew in spirals",
-            "the salt flats, white as paper",
-            "an island that only appeared at low tide",
-            "the caves behind the waterfall",
-            "a market that sold maps of places that did not exist yet",
-        ),
-        companions=(
-            "a sharp-eyed falcon called Rill",
-            "an old sailor who hummed when he was nervous",
-            "a goat that refused to be left behind",
-            "a cartographer's apprentice named Tamsin",
-        ),
-        obstacles=(
-            "a river that had swallowed its own bridge",
-            "a wall of thorn bushes taller than a cart",
-            "a storm that rolled in without warning",
-            "a locked gate with a riddle carved above it",
-            "a path that split into seven identical paths",
-            "a landslide that had buried the old road",
-        ),
-        sights=(
-            "gulls wheeling over the cliffs",
-            "a line of footprints that ended in the middle of nowhere",
-            "sunlight breaking through the clouds in long gold bars",
-            "a carved stone with an arrow pointing west",
-            "smoke curling from a far-off chimney",
-        ),
-        sounds=(
-            "the creak of old timber",
-            "waves slapping against the rocks",
-            "wind whistling through a crack in the stone",
-            "a distant bell ringing three times",
-        ),
-        tools=(
-            "a brass compass",
-            "a coil of good rope",
-            "a lantern with a cracked glass",
-            "a folding knife",
-            "a notebook full of sketches",
-        ),
-        mood=("thrilling", "dusty", "bright", "windswept"),
-    ),
-    "fantasy": Genre(
-        home=(
-            "the kingdom of Elderglen",
-            "a cottage at the foot of the Moonspire mountains",
-            "the floating town of Aerwyn",
-        ),
-        places=(
-            "the Whispering Library",
-            "a bridge made of frozen starlight",
-            "the Glass Marsh",
-            "a tower that grew one floor taller every night",
-            "the hollow under the Dragon's Tooth",
-            "a meadow where the flowers sang",
-            "the gate of the Sleeping Queen",
-            "a lake that showed tomorrow instead of today",
-        ),
-        companions=(
-            "a small dragon who sneezed sparks",
-            "a wizard's cat with opinions about everything",
-            "a knight whose armour was two sizes too big",
-            "a fox spirit with a silver tail",
-        ),
-        obstacles=(
-            "an enchantment that turned every road back on itself",
-            "a troll who demanded a song for every step",
-            "a fog that stole people's names",
-            "a spell of sleep laid over the whole valley",
-            "a door that only opened for someone who told the truth",
-            "a shadow that copied every move they made",
-        ),
-        sights=(
-            "lanterns drifting upward with no one to light them",
-            "runes glowing softly along the walls",
-            "a unicorn drinking at the edge of the water",
-            "petals falling upward into the sky",
-            "a crown resting on a stone, covered in moss",
-        ),
-        sounds=(
-            "the hum of old magic",
-            "wings beating somewhere overhead",
-            "a harp playing with no harpist",
-            "the soft chime of crystal leaves",
-        ),
-        tools=(
-            "a wand carved from rowan wood",
-            "a map that redrew itself",
-            "a pouch of starlight dust",
-            "a ring that grew warm near danger",
-            "an old spellbook with half the pages missing",
-        ),
-        mood=("enchanted", "shimmering", "ancient", "mysterious"),
-    ),
-    "scifi": Genre(
-        home=(
-            "the orbital city of New Meridian",
-            "a research station on the rings of Saturn",
-            "a quiet colony on the red plains of Mars",
-        ),
-        places=(
-            "the hydroponic gardens on Deck Nine",
-            "a moon made almost entirely of ice",
-            "the engine core, humming like a giant heart",
-            "an asteroid mine that had gone silent",
-            "a derelict starship drifting in the dark",
-            "the observation dome",
-            "a planet with two suns and violet grass",
-            "the navigation vault",
-        ),
-        companions=(
-            "a maintenance robot called Bolt",
-            "a holographic guide who kept getting the date wrong",
-            "a pilot with a laugh like a siren",
-            "a tiny alien that communicated in colours",
-        ),
-        obstacles=(
-            "a meteor shower that scrambled every sensor",
-            "a computer that had locked every door",
-            "an airlock that would not seal",
-            "a gravity field that flipped every few minutes",
-            "a signal that jammed all the radios",
-            "a reactor running dangerously hot",
-        ),
-        sights=(
-            "stars sliding past the viewport",
-            "a blue planet turning slowly below",
-            "warning lights pulsing amber along the corridor",
-            "a nebula spread across the sky like spilled paint",
-            "rows of sleeping pods frosted with ice",
-        ),
-        sounds=(
-            "the hiss of the air recyclers",
-            "a steady electronic beeping",
-            "the deep hum of the engines",
-            "static crackling over the speakers",
-        ),
-        tools=(
-            "a scanner that fitted in one hand",
-            "a magnetic boot kit",
-            "a spare power cell",
-            "a tablet loaded with star charts",
-            "a tool belt with a laser cutter",
-        ),
-        mood=("silent", "humming", "vast", "glittering"),
-    ),
-    "mystery": Genre(
-        home=(
-            "the sleepy town of Fernbrook",
-            "an apartment above a bookshop on Lantern Street",
-            "a seaside hotel that had seen better days",
-        ),
-        places=(
-            "the dusty attic of the old museum",
-            "the clock tower",
-            "a greenhouse with cracked panes",
-            "the railway station after midnight",
-            "a library reading room where no one spoke",
-            "the cellar under the bakery",
-            "a garden maze",
-            "the mayor's locked study",
-        ),
-        companions=(
-            "a retired detective who still carried a magnifying glass",
-            "a clever neighbour named Jonah",
-            "a dog with an excellent nose",
-            "a journalist who wrote everything down",
-        ),
-        obstacles=(
-            "a clue that made no sense at all",
-            "a witness who changed the story twice",
-            "a door locked from the inside",
-            "a coded letter in a language nobody knew",
-            "a trail of footprints that led in two directions at once",
-            "a storm that cut the town off for the night",
-        ),
-        sights=(
-            "a muddy boot print beside the window",
-            "a torn ticket stub",
-            "a candle still warm from being blown out",
-            "a portrait whose eyes seemed to follow everyone",
-            "a key hidden inside a hollow book",
-        ),
-        sounds=(
-            "floorboards creaking overhead",
-            "a clock striking thirteen",
-            "rain drumming on the roof",
-            "a phone ringing in an empty room",
-        ),
-        tools=(
-            "a pocket notebook",
-            "a torch with fresh batteries",
-            "a magnifying glass",
-            "a camera",
-            "a ring of old keys",
-        ),
-        mood=("puzzling", "quiet", "shadowy", "curious"),
-    ),
-    "fairytale": Genre(
-        home=(
-            "a cottage at the edge of the Great Wood",
-            "a little village beside a silver stream",
-            "a castle with seven crooked towers",
-        ),
-        places=(
-            "the gingerbread bridge",
-            "a garden where the roses could talk",
-            "the giant's kitchen",
-            "the well at the end of the world",
-            "a glass hill",
-            "the house of the North Wind",
-            "a clearing full of dancing mushrooms",
-            "the bottom of the wishing pond",
-        ),
-        companions=(
-            "a talking frog in a tiny crown",
-            "a goose who laid golden eggs when she was happy",
-            "a kind old woman with a basket of apples",
-            "a wolf who was trying very hard to be good",
-        ),
-        obstacles=(
-            "a spinning wheel that would not stop",
-            "a hedge of roses that grew back as fast as it was cut",
-            "a riddle from a grumpy bridge troll",
-            "a giant who was terribly hungry",
-            "a curse that would fall at the stroke of midnight",
-            "a river guarded by three stern swans",
-        ),
-        sights=(
-            "a trail of breadcrumbs shining in the moonlight",
-            "a tower with a single open window",
-            "a golden key caught in a spider's web",
-            "smoke rising from a chimney shaped like a teapot",
-            "apples that glowed like lanterns",
-        ),
-        sounds=(
-            "a bird singing a song with words in it",
-            "the tick-tock of a grandfather clock",
-            "laughter coming from under the hill",
-            "a distant trumpet calling the hour",
-        ),
-        tools=(
-            "a magic bean",
-            "a cloak of many colours",
-            "a golden thread",
-            "a pair of seven-league boots",
-            "a silver comb",
-        ),
-        mood=("golden", "gentle", "wondrous", "sparkling"),
-    ),
-    "bedtime": Genre(
-        home=(
-            "a snug little house on Willow Lane",
-            "a bedroom with stars painted on the ceiling",
-            "a farmhouse where the night was soft and quiet",
-        ),
-        places=(
-            "the meadow behind the barn",
-            "a cloud shaped like a pillow",
-            "the quiet pond where the moon came to rest",
-            "a hill covered in sleepy dandelions",
-            "the lighthouse that hummed lullabies",
-            "the garden of nodding sunflowers",
-            "a boat made from a folded leaf",
-            "the land at the other side of the blanket",
-        ),
-        companions=(
-            "a sleepy owl called Mo",
-            "a teddy bear with one button eye",
-            "a firefly who glowed a little brighter when happy",
-            "a soft grey bunny",
-        ),
-        obstacles=(
-            "a cloud that had forgotten how to float",
-            "a star that had fallen and could not find its way home",
-            "a lullaby with a missing last line",
-            "a yawning moon that could not stay awake",
-            "a path of stepping stones that wobbled",
-            "a shy wind that would not blow",
-        ),
-        sights=(
-            "fireflies blinking like tiny lamps",
-            "the moon peeking over the hill",
-            "dew drops shining on the grass",
-            "a trail of glowing pebbles",
-            "the first star of the evening",
-        ),
-        sounds=(
-            "crickets chirping softly",
-            "the wind sighing in the trees",
-            "a gentle rain on the roof",
-            "the slow tick of the hallway clock",
-        ),
-        tools=(
-            "a warm blanket",
-            "a jar of moonlight",
-            "a little silver bell",
-            "a pillow full of dreams",
-            "a night-light shaped like a star",
-        ),
-        mood=("soft", "sleepy", "calm", "cosy"),
-    ),
-    "funny": Genre(
-        home=(
-            "the very ordinary town of Puddleby",
-            "a house where the toaster had strong opinions",
-            "a school where the lunches kept escaping",
-        ),
-        places=(
-            "the world's wobbliest trampoline park",
-            "a supermarket where the aisles rearranged themselves",
-            "the annual pie-throwing contest",
-            "a zoo where the animals ran the gift shop",
-            "the town hall, which was full of balloons",
-            "a bouncy castle the size of a real castle",
-            "a laundrette with a very dramatic washing machine",
-            "the top of a giant pancake stack",
-        ),
-        companions=(
-            "a penguin who thought he was a detective",
-            "a grandmother on a rocket-powered scooter",
-            "a parrot who only spoke in rhymes",
-            "a dog wearing a bow tie",
-        ),
-        obstacles=(
-            "a sneeze that would not stop",
-            "a sandwich that had grown to the size of a sofa",
-            "a crowd of pigeons who wanted to be in charge",
-            "a pair of trousers that kept running away",
-            "a custard flood",
-            "a very stubborn revolving door",
-        ),
-        sights=(
-            "a goat wearing sunglasses",
-            "a banana peel in exactly the wrong place",
-            "a cake tower leaning like a sleepy giraffe",
-            "a marching band made entirely of ducks",
-            "somebody's underpants flying from a flagpole",
-        ),
-        sounds=(
-            "a trombone playing all by itself",
-            "someone giggling behind a curtain",
-            "a loud and squelchy splat",
-            "a chorus of honking geese",
-        ),
-        tools=(
-            "a rubber chicken",
-            "a very long spoon",
-            "a whoopee cushion",
-            "a pogo stick",
-            "a bucket of jelly",
-        ),
-        mood=("ridiculous", "bouncy", "silly", "chaotic"),
-    ),
-}
-GENRE_WORDS: tuple[tuple[str, str], ...] = (
-    ("fantas", "fantasy"),
-    ("magic", "fantasy"),
-    ("dragon", "fantasy"),
-    ("wizard", "fantasy"),
-    ("sci", "scifi"),
-    ("space", "scifi"),
-    ("robot", "scifi"),
-    ("future", "scifi"),
-    ("myster", "mystery"),
-    ("detect", "mystery"),
-    ("crime", "mystery"),
-    ("thrill", "mystery"),
-    ("fairy", "fairytale"),
-    ("fable", "fairytale"),
-    ("folk", "fairytale"),
-    ("princess", "fairytale"),
-    ("bed", "bedtime"),
-    ("sleep", "bedtime"),
-    ("lullab", "bedtime"),
-    ("calm", "bedtime"),
-    ("fun", "funny"),
-    ("comed", "funny"),
-    ("humor", "funny"),
-    ("humour", "funny"),
-    ("silly", "funny"),
-    ("advent", "adventure"),
-    ("action", "adventure"),
-    ("quest", "adventure"),
-    ("explor", "adventure"),
-)
 
 OPENING = (
     "In {home} there lived {role} called {hero}, who had never once been described as ordinary.",
@@ -426,13 +14,12 @@ OPENING = (
     "It began on an unremarkable morning, when a folded note slid under the door of {hero}'s room.",
     "{hero} unfolded it; the note was short and smudged, and it mentioned {thing} twice.",
     "{hero} read the note three times, then packed {tool} and a little food, just in case.",
-    "Outside, the day smelled of rain that had not fallen yet.",
+    "Outside, the air smelled of {air}.",
     "The morning had a {mood} feel to it, as if something was about to happen.",
     "Everyone said that {thing} was only a legend, and {hero} had always suspected that everyone "
     "was wrong.",
     "By the time the sun was properly up, {hero} was already on the road out of town.",
-    "At the last house before the fields, {companion} was waiting, as if they had arranged to "
-    "meet.",
+    "At {edge}, {companion} was waiting, as if they had arranged to meet.",
     '"I heard you were looking for {thing}," said {companion_short}. "You will need help."',
 )
 ARRIVAL = (
@@ -525,7 +112,6 @@ TITLES = (
     "How {hero} Found {thing_title}",
     "{thing_title}: A Tale of {hero}",
 )
-HERO_NAMES = ("Mira", "Leo", "Ada", "Tomas", "Nia", "Oskar", "Lina", "Arlo", "Zara", "Emil")
 LEADS = (
     "Later that day",
     "Not long after",
@@ -571,7 +157,7 @@ PLACE_NOUNS = (
 
 REST = (
     "That night they made camp where the ground was flattest and the wind was kindest.",
-    "{companion_short} found dry wood, and soon a small fire was crackling between them.",
+    "{companion_short} set up camp, and soon {camp}.",
     "They shared what food was left and agreed that it tasted better than it should have.",
     "{hero} lay back and counted stars until the counting turned into dreaming.",
     "Somewhere in the dark, {sound} went on and on, and it was oddly comforting.",
@@ -580,7 +166,7 @@ REST = (
     "They rested in the shade through the hottest hour, talking about nothing at all.",
     "{hero} mended a torn sleeve by the light of {tool}, tongue between teeth.",
     "When morning came, the world looked freshly washed and a little less frightening.",
-    "{companion_short} snored, loudly and without apology, until the birds joined in.",
+    "{companion_short} snored, loudly and without apology, until morning.",
     "They packed up quietly and left the camp exactly as they had found it.",
 )
 MEMORY = (
@@ -599,18 +185,17 @@ MEETING = (
     "On the way they met a traveller with a heavy pack and a friendly face. "
     'The traveller had heard of {thing} and knew one useful thing about it. "Go carefully," the '
     'traveller said, "and trust the quiet path."',
-    "A child selling apples by the road pointed them the right way without being asked.",
-    "An old woman mending nets looked up and asked where they were going. When {hero} told her, "
-    "she laughed, not unkindly, and wished them luck.",
-    "A stranger in a patched coat offered to share the road for a while. He told them about "
-    "{place}, and about the people who had tried before.",
-    "They parted from their fellow travellers at a crossroads, with handshakes and a little bread "
-    "for the journey.",
-    "A shepherd whistled to his dog, and the dog trotted over to sniff {hero}'s boots. The "
-    "shepherd nodded at the sky and said the weather would hold until evening.",
+    "{stranger} pointed them the right way without being asked.",
+    "They stopped to talk with {stranger}, who asked where they were going and, on hearing "
+    "the answer, laughed, not unkindly, and wished them luck.",
+    "{stranger} offered to share the way for a while, and told them about {place} and about "
+    "the people who had tried before.",
+    "They parted from their fellow travellers at a crossroads, with handshakes and a little "
+    "food for the journey.",
+    "{stranger} looked them over, then said the way ahead would stay clear until evening.",
     "Not everyone they met was friendly, but most were, which felt like a good sign.",
-    "A tinker with a cart full of pans swapped {hero} a piece of advice for a song.",
-    "Two children playing by a stream swore they had seen {thing} once, a long time ago.",
+    "{stranger} swapped {hero} a piece of good advice for a song.",
+    "{stranger} swore to have seen {thing} once, a long time ago.",
 )
 DISCOVERY = (
     "Half buried in the ground was a small wooden box with a brass clasp. Inside the box was a "

@@ -33,6 +33,7 @@ SIZES = {"480p": (854, 480), "720p": (1280, 720), "1080p": (1920, 1080)}
 BITRATES = {"480p": 1_200_000, "720p": 2_500_000, "1080p": 5_000_000}
 MAX_SECONDS = 30
 TASK_TTL_SECONDS = 3600.0
+MAX_TASKS = 64
 CONTENT_TYPE = "video/webm"
 MOTES = 24
 FRAME_FROM_IMAGE = cast(Callable[[Image.Image], av.VideoFrame], av.VideoFrame.from_image)
@@ -215,5 +216,9 @@ class LocalVideo:
         return task
 
     def _forget_old(self, now: float) -> None:
+        """Drop tasks older than the TTL, and the oldest beyond MAX_TASKS: a job cancelled
+        mid-video never fetches its task."""
         for task_id in [k for k, t in self.tasks.items() if now - t.created > TASK_TTL_SECONDS]:
             del self.tasks[task_id]
+        while len(self.tasks) >= MAX_TASKS:
+            del self.tasks[next(iter(self.tasks))]
