@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-pytest_plugins = ["tests.redis_support"]
+pytest_plugins = ["tests.redis_support", "tests.fakes.fixtures"]
 
 FOREIGN_SETTINGS = (
     "GENQUEUE_",

@@ -7,6 +7,7 @@ The public API: declare job types on a `Registry`, build an `Engine` over a stor
 from genqueue.engine.catalog import Catalog
 from genqueue.engine.engine import Engine, EngineConfig, WaitEstimate
 from genqueue.engine.errors import (
+    DoNotRetry,
     GenqueueError,
     IdempotencyConflict,
     InsufficientCredits,
@@ -14,6 +15,7 @@ from genqueue.engine.errors import (
     InvalidTransition,
     JobNotFound,
     LeaseLost,
+    RetryLater,
     StoreUnavailable,
     UnknownJobType,
 )
@@ -31,6 +33,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Backoff",
     "Catalog",
+    "DoNotRetry",
     "Engine",
     "EngineConfig",
     "Event",
@@ -52,6 +55,7 @@ __all__ = [
     "RateLimit",
     "Registry",
     "Retention",
+    "RetryLater",
     "Store",
     "StoreUnavailable",
     "UnknownJobType",

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
 import signal
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -15,9 +13,11 @@ from rich.console import Console
 from rich.table import Table
 
 from genqueue.bootstrap import open_runtime
+from genqueue.client.commands import EXIT_ERROR, json_argument, register
 from genqueue.config import Settings
 from genqueue.engine.errors import GenqueueError
 from genqueue.engine.job import JobState
+from genqueue.engine.policy import parse_duration
 from genqueue.worker.runner import Worker, WorkerOptions
 
 app = typer.Typer(no_args_is_help=True, help="genqueue: long-running generation jobs.")
@@ -153,7 +153,7 @@ def enqueue(
     apps: AppOption = None,
 ) -> None:
     """Put jobs straight into the configured store (no API server needed)."""
-    payload = _json_arg(data)
+    payload = json_argument(data)
     try:
         ids = asyncio.run(
             _enqueue(Settings(), apps or [], job_type, payload, owner, priority, delay, count)
@@ -186,6 +186,30 @@ async def _enqueue(
 
 
 @app.command()
+def token(
+    sub: Annotated[str, typer.Option("--sub", help="The user id the token names.")],
+    admin: Annotated[bool, typer.Option("--admin", help="Grant the admin role.")] = False,
+    ttl: Annotated[str, typer.Option(help="Lifetime: seconds, or 30m, 12h, 7d.")] = "24h",
+) -> None:
+    """Print an HS256 token signed with GENQUEUE_JWT_SECRET (for GENQUEUE_TOKEN)."""
+    from genqueue.api.auth import issue_token
+
+    secret = Settings().jwt_secret
+    if not secret:
+        console.print("[red]error:[/red] GENQUEUE_JWT_SECRET is not set: no secret to sign with")
+        raise typer.Exit(EXIT_ERROR)
+    if not 1 <= len(sub) <= 200:
+        raise typer.BadParameter("a user id has 1 to 200 characters", param_hint="--sub")
+    try:
+        seconds = parse_duration(ttl)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--ttl") from None
+    if seconds <= 0:
+        raise typer.BadParameter("the lifetime must be positive", param_hint="--ttl")
+    typer.echo(issue_token(secret, sub, admin=admin, ttl=seconds))
+
+
+@app.command()
 def queues(apps: AppOption = None) -> None:
     """Jobs per state in every queue of the configured store."""
     states = asyncio.run(_queue_states(Settings(), apps or []))
@@ -204,17 +228,12 @@ async def _queue_states(settings: Settings, apps: list[str]) -> list[Any]:
         return await runtime.engine.store.queue_states(runtime.engine.clock())
 
 
-def _json_arg(text: str) -> Any:
-    raw = Path(text[1:]).read_text() if text.startswith("@") else text
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise typer.BadParameter(f"not JSON: {exc}") from None
-
-
 def _logging(level: str) -> None:
     if level.upper() not in logging.getLevelNamesMapping():
         raise typer.BadParameter(f"unknown log level {level!r}: use debug, info, warning or error")
     logging.basicConfig(
         level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+
+
+register(app)

@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     provider_timeout_seconds: float = Field(
         default=120.0, gt=0, validation_alias="GENQUEUE_PROVIDER_TIMEOUT"
     )
+    video_poll_seconds: float = Field(
+        default=2.0, gt=0, validation_alias="GENQUEUE_VIDEO_POLL_SECONDS"
+    )
 
     @field_validator("queues", "apps", "cors_origins", mode="before")
     @classmethod

@@ -18,6 +18,7 @@ import pytest
 from genqueue.engine.engine import Engine
 from genqueue.engine.events import EventKind
 from genqueue.engine.job import JobState, Progress
+from genqueue.engine.records import Record, RecordQuery
 from genqueue.engine.store import Completion, ListQuery, ProgressUpdate
 from genqueue.stores.redis import RedisStore
 from tests.contract.conftest import INITIAL_CREDITS, LEASE, FakeClock, engine_on
@@ -165,3 +166,18 @@ async def test_fail_retry_cancel_and_stall_recovery(
     mark = (await api.events_after(None))[-1].id
     late = (await api.submit("bob", "t")).job
     assert [e.job_id for e in await worker.events_after(mark)] == [late.id]
+
+
+async def test_records_on_a_cluster(cluster_stores: tuple[RedisStore, RedisStore]) -> None:
+    writer, reader = cluster_stores
+    for i in range(3):
+        index = {"characterId": "c1" if i < 2 else "c2"}
+        await writer.put_record(Record("media", f"m{i}", "alice", {"i": i}, index), 100.0 + i)
+    assert (await reader.get_record("media", "m1")).data == {"i": 1}
+    assert [r.id for r in await reader.get_records("media", ["m2", "m0"])] == ["m2", "m0"]
+    page = await reader.list_records(
+        RecordQuery("media", owner="alice", where={"characterId": "c1"})
+    )
+    assert (page.total, [r.id for r in page.records]) == (2, ["m1", "m0"])
+    assert await reader.delete_record("media", "m0")
+    assert (await writer.list_records(RecordQuery("media"))).total == 2

@@ -12,14 +12,17 @@ from typing import Any
 
 import pytest
 
+import genqueue
 from genqueue.apps import demo
 from genqueue.engine.engine import Engine, EngineConfig
-from genqueue.engine.errors import StoreUnavailable
+from genqueue.engine.errors import DoNotRetry, RetryLater, StoreUnavailable
 from genqueue.engine.job import Job, JobState
 from genqueue.engine.policy import Backoff
 from genqueue.engine.store import Completion
+from genqueue.providers.base import FinalProviderError, RetryableProviderError
 from genqueue.stores.sqlite import SqliteStore
 from genqueue.worker.context import JobContext, SyncJobContext
+from genqueue.worker.outcome import FinalFailure
 from genqueue.worker.registry import Registry
 from genqueue.worker.runner import Worker, WorkerOptions
 
@@ -412,3 +415,57 @@ async def test_an_outage_while_idle_is_waited_out_and_work_still_runs(
             assert (await finished(engine, job.id)).result == "done"
     finally:
         await store.close()
+
+
+async def test_do_not_retry_fails_the_job_at_once_and_refunds_it(
+    engine: Engine, registry: Registry
+) -> None:
+    class Refused(DoNotRetry):
+        pass
+
+    @registry.job("paid", attempts=4)
+    async def paid(ctx: JobContext, data: Any) -> None:
+        raise Refused(f"refused on attempt {ctx.attempt}")
+
+    @registry.job("provider", attempts=4)
+    def provider(ctx: SyncJobContext, data: Any) -> None:
+        raise FinalProviderError("400 from the provider: bad prompt", status=400)
+
+    @registry.job("transient", attempts=3)
+    async def transient(ctx: JobContext, data: Any) -> None:
+        raise RetryableProviderError("503 from the provider", status=503)
+
+    before = await engine.store.balance("alice")
+    refused, final, retried = await run_to_end(engine, registry, "paid", "provider", "transient")
+    assert (refused.state, refused.attempts_made) == (JobState.FAILED, 1)
+    assert refused.failed_reason == "refused on attempt 1"
+    assert "Refused: refused on attempt 1" in (refused.stacktrace or "")
+    assert (final.state, final.attempts_made) == (JobState.FAILED, 1)
+    assert final.failed_reason == "400 from the provider: bad prompt"
+    assert (retried.state, retried.attempts_made) == (JobState.FAILED, 3)
+    assert await engine.store.balance("alice") == before
+    assert FinalFailure is DoNotRetry
+    assert issubclass(FinalProviderError, genqueue.DoNotRetry)
+
+
+async def test_retry_later_waits_at_least_what_the_failure_asked(
+    engine: Engine, registry: Registry
+) -> None:
+    class Busy(RetryLater):
+        retry_after = 0.6
+
+    started: list[float] = []
+
+    @registry.job("busy", attempts=3)
+    async def busy(ctx: JobContext, data: Any) -> int:
+        started.append(time.monotonic())
+        if ctx.attempt == 1:
+            raise Busy("come back in 0.6 s")
+        if ctx.attempt == 2:
+            raise RuntimeError("an ordinary failure: the backoff alone")
+        return ctx.attempt
+
+    [job] = await run_to_end(engine, registry, "busy")
+    assert (job.state, job.result) == (JobState.COMPLETED, 3)
+    assert started[1] - started[0] >= 0.6
+    assert started[2] - started[1] < 0.5, started

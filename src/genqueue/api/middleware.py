@@ -9,6 +9,7 @@ needs no token (its keys are unguessable) and is limited per client address inst
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +22,13 @@ from genqueue.engine.errors import StoreUnavailable
 
 API_PREFIX = "/api/"
 ASSETS_PREFIX = "/assets/"
-SUBMIT_PATH = "/api/v1/jobs"
+SUBMISSIONS = re.compile(
+    r"/api/(?:v1/jobs|generate|jobs/generate-image"
+    r"|v1/characters(?:/queue|/[^/]+/(?:generate-image/queue|generate-360-set|generate-core-set"
+    r"|media/[^/]+/generate-video/queue))?)/?"
+)
+"""The POST routes that make jobs (or, the synchronous ones, generate in the request):
+each counts against the submission limit instead of the general one."""
 DRAIN_LIMIT_BYTES = 16 * 1024 * 1024
 
 
@@ -89,7 +96,7 @@ class GuardMiddleware:
 
     async def _over_limit(self, scope: Scope, caller_key: str, send: Send) -> bool:
         """Count the request against the caller's limit; True when it was answered (429/503)."""
-        submit = scope["method"] == "POST" and scope["path"].rstrip("/") == SUBMIT_PATH
+        submit = scope["method"] == "POST" and SUBMISSIONS.fullmatch(scope["path"]) is not None
         limiter = self.state.submit_limiter if submit else self.state.api_limiter
         if limiter is None:
             return False

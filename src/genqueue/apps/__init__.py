@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from genqueue.worker.registry import Registry
 
-BUILTIN_APPS = ("genqueue.apps.demo", "genqueue.apps.services")
+BUILTIN_APPS = ("genqueue.apps.demo", "genqueue.apps.services", "genqueue.apps.characters")
 
 
 def load_registry(apps: Iterable[str] = ()) -> Registry:

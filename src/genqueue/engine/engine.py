@@ -252,15 +252,26 @@ class Engine:
         return await self.store.complete(completions, self.clock())
 
     async def fail_attempt(
-        self, claimed: ClaimedJob, reason: str, stacktrace: str | None, *, retryable: bool = True
+        self,
+        claimed: ClaimedJob,
+        reason: str,
+        stacktrace: str | None,
+        *,
+        retryable: bool = True,
+        retry_after: float | None = None,
     ) -> Job:
-        """Schedule the next attempt after its backoff, or fail the job for good (refunded)."""
+        """Schedule the next attempt after its backoff (or the `retry_after` the failure
+        asked for, when longer, up to the backoff's maximum), or fail the job for good
+        (refunded)."""
         job = claimed.job
         attempts_made = job.attempts_made + 1
         retry_at = None
         if retryable and attempts_made < job.max_attempts:
             backoff = self.catalog.queue(job.queue).backoff
-            retry_at = self.clock() + backoff.delay(attempts_made, self.rand)
+            delay = backoff.delay(attempts_made, self.rand)
+            if retry_after is not None and retry_after > delay:
+                delay = min(retry_after, backoff.max_seconds)
+            retry_at = self.clock() + delay
         failure = Failure(claimed.lease, reason, stacktrace, retry_at)
         return await self.store.fail(failure, self.clock())
 

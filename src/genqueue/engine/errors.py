@@ -11,6 +11,20 @@ class GenqueueError(Exception):
     """Base of every error genqueue raises on purpose."""
 
 
+class DoNotRetry(GenqueueError):
+    """Raised by a handler (or a subclass mixed into its own errors) when another attempt
+    would fail the same way: the worker fails the job for good at once, refunded, without
+    spending the attempts it has left."""
+
+
+class RetryLater(GenqueueError):
+    """A failure that says when another attempt is worth making (a 429's Retry-After):
+    the next attempt waits at least `retry_after` seconds, even when the queue's backoff
+    is shorter (never longer than the backoff's maximum). None: the backoff alone."""
+
+    retry_after: float | None = None
+
+
 class JobNotFound(GenqueueError):
     def __init__(self, job_id: str) -> None:
         super().__init__(f"job {job_id} not found")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from genqueue.engine.errors import GenqueueError
+from genqueue.engine.errors import DoNotRetry, GenqueueError
 
 
 class ProviderError(GenqueueError):
@@ -28,8 +28,9 @@ class RetryableProviderError(ProviderError):
     retryable = True
 
 
-class FinalProviderError(ProviderError):
-    """Another attempt would fail the same way: a refused or malformed request."""
+class FinalProviderError(ProviderError, DoNotRetry):
+    """Another attempt would fail the same way: a refused or malformed request. A handler
+    that lets it propagate fails its job at once (`DoNotRetry`), without further attempts."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,14 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from genqueue.engine.engine import Engine
-from genqueue.engine.errors import GenqueueError, LeaseLost, StoreUnavailable, UnknownJobType
+from genqueue.engine.errors import (
+    DoNotRetry,
+    GenqueueError,
+    LeaseLost,
+    RetryLater,
+    StoreUnavailable,
+    UnknownJobType,
+)
 from genqueue.engine.job import ClaimedJob, JobState, Progress
 from genqueue.engine.store import Completion, ProgressUpdate, WorkerInfo
 from genqueue.worker.context import JobContext, SyncJobContext
@@ -328,10 +335,12 @@ class Worker:
                 self._unacked.add(running.id)
                 self._slot_freed.set()
                 return
-            case Failed(reason=reason, stacktrace=stack, retryable=retryable):
+            case Failed(reason=reason, stacktrace=stack, retryable=retryable, retry_after=after):
                 log.info("job %s attempt %d failed: %s", running.id, claimed.attempt, reason)
                 await self._fenced(
-                    lambda: self.engine.fail_attempt(claimed, reason, stack, retryable=retryable)
+                    lambda: self.engine.fail_attempt(
+                        claimed, reason, stack, retryable=retryable, retry_after=after
+                    )
                 )
             case Interrupted(why=Interrupt.CANCEL):
                 await self._fenced(lambda: self.engine.confirm_cancel(claimed.lease))
@@ -495,8 +504,13 @@ class Worker:
 
 
 def _failure(error: BaseException) -> Failed:
+    """A handler's error as a failed attempt; a `DoNotRetry` one leaves no attempts, a
+    `RetryLater` one says how long the next must wait at least."""
     stacktrace = "".join(traceback.format_exception(error))
-    return Failed(str(error) or type(error).__name__, stacktrace)
+    retryable = not isinstance(error, DoNotRetry)
+    after = error.retry_after if isinstance(error, RetryLater) else None
+    reason = str(error) or type(error).__name__
+    return Failed(reason, stacktrace, retryable=retryable, retry_after=after)
 
 
 def _resolve(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from genqueue.engine.errors import InvalidJobRequest
 from genqueue.engine.events import Event, EventKind
 from genqueue.engine.job import Job, JobState, Progress
+from genqueue.engine.records import Record
 from genqueue.engine.store import LedgerEntry, LedgerKind, MinuteStats, NewJob, WorkerInfo
 
 _decode = json.JSONDecoder().decode
@@ -192,3 +193,19 @@ def stats_from_hashes(
                 )
             )
     return out
+
+
+INDEX_FIELD = "i:"
+"""A record hash's index fields are `i:<name>` (see put_record.lua)."""
+
+
+def record_from_hash(h: dict[str, str]) -> Record:
+    return Record(
+        kind=h["kind"],
+        id=h["id"],
+        owner=h["owner"],
+        data=_decode(h["data"]),
+        index={k.removeprefix(INDEX_FIELD): v for k, v in h.items() if k.startswith(INDEX_FIELD)},
+        created_at=float(h["created_at"]),
+        updated_at=float(h["updated_at"]),
+    )

@@ -44,6 +44,19 @@ key                                     type    holds
 {p}:events                              stream  the event feed: entry 0-<n> is event <n>,
                                                 capped with MAXLEN ~
 {p}:throttle:<key>:<window>             string  throttle() hits in one fixed window (TTL)
+
+Domain records (characters, media, stories) live until deleted: retention never touches
+them. `<k>` is a kind as `<bytes>:<kind>` (its UTF-8 length first, so a kind holding ':'
+cannot pass for another), `<n>` an index field name the same way. Every set is scored by
+the record's created_at; equal scores list by id, and ZREVRANGE reads both newest first.
+
+{p}:rec:<k>:<id>                        hash    one record: kind, id, owner, data (JSON),
+                                                created_at, updated_at, and each index
+                                                field as i:<name> → value
+{p}:recs:<k>                            zset    every record of the kind
+{p}:recs:<k>:owner:<owner>              zset    an owner's records of the kind
+{p}:recs:<k>:where:<n>=<value>          zset    the kind's records whose index field has
+                                                that value (of every owner)
 """
 
 from __future__ import annotations
@@ -75,6 +88,13 @@ class Keys:
 
     def owner(self, owner: str) -> str:
         return f"{self.base}owner:{owner}"
+
+    def record(self, kind: str, record_id: str) -> str:
+        """As `record_key` in _lib.lua, which builds the record's other keys."""
+        return f"{self.base}rec:{len(kind.encode())}:{kind}:{record_id}"
+
+    def records(self, kind: str) -> str:
+        return f"{self.base}recs:{len(kind.encode())}:{kind}"
 
     def ledger(self, owner: str | None) -> str:
         return f"{self.base}ledger" if owner is None else f"{self.base}ledger:owner:{owner}"

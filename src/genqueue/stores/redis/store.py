@@ -19,6 +19,7 @@ from genqueue.stores.redis.codec import (
 )
 from genqueue.stores.redis.connection import at_edge
 from genqueue.stores.redis.operations import Operations
+from genqueue.stores.redis.records import Records
 from genqueue.stores.redis.scripts import Code
 from genqueue.stores.redis.worker_path import WorkerPath
 
@@ -26,7 +27,7 @@ THROTTLE_GRACE_SECONDS = 60
 """How long a throttle counter outlives its window by the server's clock (a skew margin)."""
 
 
-class RedisStore(WorkerPath, Operations):
+class RedisStore(WorkerPath, Operations, Records):
     """One Redis (or Cluster) shared by every API and worker process on every machine."""
 
     # -- submission -----------------------------------------------------------------

@@ -32,9 +32,9 @@ class Rollback(Exception):
         self.value = value
 
 
-def load_queries() -> dict[str, str]:
-    """The named queries of `queries.sql`, each under a `-- name: x` header."""
-    text = resources.files(__package__).joinpath("queries.sql").read_text()
+def load_queries(filename: str = "queries.sql") -> dict[str, str]:
+    """The named queries of a `.sql` file of this package, each under a `-- name: x` header."""
+    text = resources.files(__package__).joinpath(filename).read_text()
     queries: dict[str, str] = {}
     name: str | None = None
     for line in text.splitlines():

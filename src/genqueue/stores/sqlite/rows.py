@@ -8,6 +8,7 @@ from typing import Any
 
 from genqueue.engine.events import Event, EventKind
 from genqueue.engine.job import Job, JobState, Progress
+from genqueue.engine.records import Record
 from genqueue.engine.store import LedgerEntry, LedgerKind, MinuteStats, NewJob, WorkerInfo
 
 
@@ -116,4 +117,16 @@ def stats_from_row(row: sqlite3.Row) -> MinuteStats:
         failed=row["failed"],
         duration_sum=row["duration_sum"],
         duration_max=row["duration_max"],
+    )
+
+
+def record_from_row(row: sqlite3.Row) -> Record:
+    return Record(
+        kind=row["kind"],
+        id=row["id"],
+        owner=row["owner"],
+        data=json.loads(row["data"]),
+        index=json.loads(row["idx"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
     )

@@ -132,3 +132,31 @@ CREATE TABLE IF NOT EXISTS throttles (
     slot   INTEGER NOT NULL,
     hits   INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- Domain records (characters, media, stories): a JSON object per (kind, id), kept until
+-- deleted (retention never touches them). Listings are newest first, by created_at then id.
+CREATE TABLE IF NOT EXISTS records (
+    kind       TEXT NOT NULL,
+    id         TEXT NOT NULL,
+    owner      TEXT NOT NULL,
+    data       TEXT NOT NULL,
+    idx        TEXT NOT NULL DEFAULT '{}',
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    PRIMARY KEY (kind, id)
+);
+CREATE INDEX IF NOT EXISTS records_newest ON records (kind, created_at, id);
+CREATE INDEX IF NOT EXISTS records_owner ON records (kind, owner, created_at, id);
+
+-- One row per indexed field of a record, in listing order within (kind, name, value), so a
+-- listing by a field walks its entries newest first without a sort. created_at is copied
+-- from the record (it never changes once set).
+CREATE TABLE IF NOT EXISTS record_index (
+    kind       TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    id         TEXT NOT NULL,
+    PRIMARY KEY (kind, name, value, created_at, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS record_index_record ON record_index (kind, id, name);

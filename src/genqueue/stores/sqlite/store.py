@@ -16,6 +16,7 @@ from genqueue.engine.store import (
 )
 from genqueue.stores.sqlite import bookkeeping as book
 from genqueue.stores.sqlite.operations import Operations
+from genqueue.stores.sqlite.records import Records
 from genqueue.stores.sqlite.rows import (
     dumps,
     event_from_row,
@@ -32,7 +33,7 @@ MAX_EVENT_ID_DIGITS = 18
 """A refused hit right at a window's end still waits a moment: a retry is always > 0."""
 
 
-class SqliteStore(WorkerPath, Operations):
+class SqliteStore(WorkerPath, Operations, Records):
     """One SQLite file in WAL mode, safe for many API and worker processes on one machine."""
 
     # -- submission -----------------------------------------------------------------

@@ -267,6 +267,44 @@ local function remove_job(id)
   return 1
 end
 
+-- Domain records (see keys.py). Kinds and index names are length-prefixed (in bytes), so
+-- a ':' or '=' inside a name cannot make one key read as another.
+local function record_key(kind, id)
+  return P .. 'rec:' .. #kind .. ':' .. kind .. ':' .. id
+end
+
+local function records_key(kind)
+  return P .. 'recs:' .. #kind .. ':' .. kind
+end
+
+local function record_owner_key(kind, owner)
+  return records_key(kind) .. ':owner:' .. owner
+end
+
+local function record_where_key(kind, name, value)
+  return records_key(kind) .. ':where:' .. #name .. ':' .. name .. '=' .. value
+end
+
+-- Take a record out of its owner's and its index fields' sets (not the kind's); returns
+-- its created_at, or nil when there is no such record. Reads field names, not the data.
+local function unindex_record(key, kind, id)
+  local wanted = {'owner', 'created_at'}
+  for _, name in ipairs(redis.call('HKEYS', key)) do
+    if string.sub(name, 1, 2) == 'i:' then
+      wanted[#wanted + 1] = name
+    end
+  end
+  local v = redis.call('HMGET', key, unpack(wanted))
+  if not v[2] then
+    return nil
+  end
+  redis.call('ZREM', record_owner_key(kind, v[1]), id)
+  for i = 3, #wanted do
+    redis.call('ZREM', record_where_key(kind, string.sub(wanted[i], 3), v[i]), id)
+  end
+  return v[2]
+end
+
 -- Codes mirrored by genqueue.stores.redis.scripts.Code.
 local OK, DUPLICATE, IDEMPOTENCY_CONFLICT, INSUFFICIENT_CREDITS = 0, 1, 2, 3
 local NOT_FOUND, INVALID_STATE, LEASE_LOST = 4, 5, 6

@@ -1,0 +1,1 @@
+"""The seed systems' own routes, one module per seed system."""
