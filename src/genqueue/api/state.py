@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from genqueue.api.auth import Authenticator
+from genqueue.api.completion import CompletionEstimator
 from genqueue.api.limits import RateLimiter
 from genqueue.api.waits import WaitEstimator
 from genqueue.bootstrap import Runtime
@@ -24,6 +25,7 @@ class ApiState:
         self.submit_limiter: RateLimiter | None = None
         self.api_limiter: RateLimiter | None = None
         self.waits: WaitEstimator | None = None
+        self.completion: CompletionEstimator | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def attach(self, runtime: Runtime, hub: EventHub) -> None:
@@ -31,6 +33,7 @@ class ApiState:
         self.hub = hub
         self._loop = asyncio.get_running_loop()
         self.waits = WaitEstimator(runtime.engine)
+        self.completion = CompletionEstimator(runtime.engine, self.waits)
         self.submit_limiter = _limiter(runtime.engine.store, "submit", self.settings.submit_rate)
         self.api_limiter = _limiter(runtime.engine.store, "api", self.settings.api_rate)
 
@@ -46,6 +49,7 @@ class ApiState:
         self.hub = None
         self.submit_limiter = self.api_limiter = None
         self.waits = None
+        self.completion = None
 
     @property
     def engine(self) -> Engine:
@@ -58,6 +62,12 @@ class ApiState:
         if self.hub is None:
             raise StoreUnavailable("the API is not started")
         return self.hub
+
+    @property
+    def completion_estimator(self) -> CompletionEstimator:
+        if self.completion is None:
+            raise StoreUnavailable("the API is not started")
+        return self.completion
 
     @property
     def wait_estimator(self) -> WaitEstimator:

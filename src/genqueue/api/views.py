@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from genqueue.apps.library360.estimates import is_library_job, shots_planned
+from genqueue.apps.library360.results import generated_count, job_results
 from genqueue.engine.job import Job, JobState
 
 SEED_002_WORDS = {
@@ -53,41 +55,55 @@ def job_view(
     }
 
 
-def status_view(job: Job, now: float, wait_seconds: float | None = None) -> dict[str, Any]:
-    """Seed 002's `/api/v1/jobs/{jobId}/status` body (no envelope; its own status words)."""
+def status_view(job: Job, now: float, completion_at: float | None = None) -> dict[str, Any]:
+    """Seed 002's `/api/v1/jobs/{jobId}/status` body (no envelope; its own status words).
+
+    `results` is the job's result; a set that failed or was cancelled part way shows what
+    its finished shots made. `error` is set on failure only.
+    """
     state = job.effective_state(now)
-    word = SEED_002_WORDS[state]
     progress = job.progress.to_dict()
+    percentage = progress["percentage"]
+    if percentage == int(percentage):
+        progress["percentage"] = int(percentage)
     if state is JobState.COMPLETED and progress["currentTask"] is None:
         progress["currentTask"] = "Completed"
-    estimated = None
-    if wait_seconds is not None and not state.is_final:
-        estimated = iso(now + wait_seconds)
+    if progress["total"] is None and is_library_job(job):
+        progress.update(current=0, total=shots_planned(job))
+    results = job_results(job)
     return {
         "success": True,
         "jobId": job.id,
-        "status": word,
+        "status": SEED_002_WORDS[state],
         "jobType": job.type,
         "progress": progress,
-        "message": _message(job, state),
-        "results": job.result,
+        "message": _message(job, state, results),
+        "results": results,
         "partialResults": job.partial_results,
-        "error": job.failed_reason,
+        "error": job.failed_reason if state is JobState.FAILED else None,
         "createdAt": iso(job.created_at),
         "startedAt": iso(job.started_at),
-        "estimatedCompletionAt": estimated,
+        "estimatedCompletionAt": iso(completion_at),
         "completedAt": iso(job.completed_at),
     }
 
 
-def _message(job: Job, state: JobState) -> str:
+def _message(job: Job, state: JobState, results: Any) -> str:
     task = job.progress.current_task
     if state is JobState.ACTIVE:
+        if job.cancel_requested:
+            return "Cancellation requested; the job stops shortly."
         return f"Job is processing. {task}" if task else "Job is processing."
+    if state.is_waiting and job.attempts_made and job.failed_reason:
+        attempt = f"attempt {job.attempts_made + 1} of {job.max_attempts}"
+        return f"Job is queued to retry ({attempt}) after: {job.failed_reason}"
     if state.is_waiting:
         return "Job is queued, waiting to start."
     if state is JobState.COMPLETED:
-        return "Job completed successfully."
+        count = generated_count(results)
+        if count is None:
+            return "Job completed successfully."
+        return f"Job completed successfully. Generated {count} image{'' if count == 1 else 's'}."
     if state is JobState.FAILED:
         return f"Job failed: {job.failed_reason}" if job.failed_reason else "Job failed."
     return "Job was cancelled."

@@ -11,6 +11,7 @@ BUILTIN_APPS = (
     "genqueue.apps.demo",
     "genqueue.apps.services",
     "genqueue.apps.characters",
+    "genqueue.apps.library360",
     "genqueue.apps.stories",
     "genqueue.apps.snap2story",
 )

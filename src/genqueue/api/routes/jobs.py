@@ -147,8 +147,8 @@ async def get_status(jobId: JobId, request: Request) -> Response:
     state, user = caller(request)
     job = await visible_job(state.engine, user, jobId)
     now = state.engine.clock()
-    _, wait = await state.wait_estimator.estimate(job, now)
-    return json_response(status_view(job, now, wait))
+    completion_at = await state.completion_estimator.completion_at(job, now)
+    return json_response(status_view(job, now, completion_at))
 
 
 @router.delete(
@@ -173,6 +173,8 @@ async def cancel_job(jobId: JobId, request: Request) -> Response:
     summary="Cancel a job (seed 002)",
 )
 async def cancel_job_status(jobId: JobId, request: Request) -> Response:
+    """A waiting set ends at once (refunded); a running one stops at its worker, keeping
+    the shots it made as media (`results` lists them once it has stopped)."""
     state, user = caller(request)
     await visible_job(state.engine, user, jobId)
     job = await state.engine.cancel(jobId)
