@@ -7,6 +7,8 @@ scheme is declared in the OpenAPI schema by `openapi.py` instead.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from fastapi import Request
 from starlette.exceptions import HTTPException
 
@@ -37,9 +39,14 @@ def admin_caller(request: Request) -> tuple[ApiState, Principal]:
     return state, user
 
 
-async def visible_job(engine: Engine, user: Principal, job_id: str) -> Job:
-    """The job when the caller owns it (or is an admin); another user's job is not found."""
+async def visible_job(
+    engine: Engine, user: Principal, job_id: str, types: Collection[str] | None = None
+) -> Job:
+    """The job when the caller owns it (or is an admin) and, given `types`, is of one of
+    them: another user's job, or a job of another type on a seed's routes, is not found."""
     job = await engine.get(job_id)
     if job.owner != user.user_id and not user.admin:
+        raise JobNotFound(job_id)
+    if types is not None and job.type not in types:
         raise JobNotFound(job_id)
     return job

@@ -44,7 +44,6 @@ from genqueue.apps.domain import (
 )
 from genqueue.engine.catalog import CHARACTER_QUEUE
 from genqueue.engine.engine import Engine
-from genqueue.engine.errors import JobNotFound
 from genqueue.engine.job import Job, JobState
 from genqueue.engine.records import RecordQuery
 from genqueue.engine.store import ListQuery
@@ -228,10 +227,7 @@ async def queue_video(
 
 async def _job_of(engine: Engine, user: Principal, job_id: str, types: tuple[str, ...]) -> Job:
     """The caller's job of one of `types`; any other job is not found on these routes."""
-    job = await visible_job(engine, user, job_id)
-    if job.type not in types:
-        raise JobNotFound(job_id)
-    return job
+    return await visible_job(engine, user, job_id, types)
 
 
 async def _cancel(engine: Engine, user: Principal, job_id: str, types: tuple[str, ...]) -> Job:

@@ -26,7 +26,7 @@ from genqueue.apps.snap2story import SNAP_JOB
 from genqueue.apps.snap2story.photo import MAX_BASE64_CHARS, MAX_PHOTO_BYTES
 from genqueue.apps.snap2story.request import SnapRequest
 from genqueue.engine.catalog import SNAP_QUEUE
-from genqueue.engine.errors import JobNotFound, StoreUnavailable
+from genqueue.engine.errors import StoreUnavailable
 from genqueue.engine.job import Job, JobState
 from genqueue.engine.store import WorkerInfo
 
@@ -181,10 +181,7 @@ async def generate_image(
 
 async def _image_job(state: ApiState, user: Principal, job_id: str) -> Job:
     """The caller's snap-image job; any other job (another user's, another type) is 404."""
-    job = await visible_job(state.engine, user, job_id)
-    if job.type != SNAP_JOB:
-        raise JobNotFound(job_id)
-    return job
+    return await visible_job(state.engine, user, job_id, (SNAP_JOB,))
 
 
 async def _status_body(state: ApiState, job: Job) -> dict[str, Any]:

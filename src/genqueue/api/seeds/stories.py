@@ -24,7 +24,6 @@ from genqueue.api.views import iso
 from genqueue.apps.domain import Story, load_story
 from genqueue.apps.stories import STORY_JOB
 from genqueue.apps.stories.request import StoryRequest
-from genqueue.engine.errors import JobNotFound
 from genqueue.engine.job import Job, JobState
 
 router = APIRouter(tags=["seed 003: stories"])
@@ -151,10 +150,7 @@ async def generate(
 
 async def _story_job(state: ApiState, user: Principal, job_id: str) -> Job:
     """The caller's story job; any other job (another user's, another type) is 404."""
-    job = await visible_job(state.engine, user, job_id)
-    if job.type != STORY_JOB:
-        raise JobNotFound(job_id)
-    return job
+    return await visible_job(state.engine, user, job_id, (STORY_JOB,))
 
 
 async def _status_body(state: ApiState, job: Job) -> dict[str, Any]:
