@@ -6,9 +6,12 @@ import asyncio
 
 from genqueue.engine.engine import Engine
 from genqueue.engine.job import JobState
+from genqueue.engine.policy import ClaimLimits
 from genqueue.engine.store import Completion
 
-from .conftest import LEASE, FakeClock, StoreOpener, engine_on
+from .conftest import LEASE, FakeClock, StoreOpener, engine_on, make_catalog
+
+CAPPED = make_catalog().queues["capped"]
 
 
 async def test_claim_order_is_priority_then_fifo(engine: Engine, clock: FakeClock) -> None:
@@ -71,6 +74,23 @@ async def test_concurrency_cap_holds_across_workers(engine: Engine) -> None:
     assert await engine.claim("w2", ["capped"], 5) == []
     await engine.complete([Completion(first[0].lease, None)])
     assert len(await engine.claim("w2", ["capped"], 5)) == 1
+
+
+async def test_a_late_claim_under_a_cap_starts_no_earlier_than_the_slot_it_takes(
+    engine: Engine, clock: FakeClock
+) -> None:
+    """A claim's `now` is read before its call reaches the store; one that arrives after a
+    completion stamped later must not start before it, or two jobs would seem to have
+    overlapped in one slot (CI once saw 6 stories running at once under a cap of 5)."""
+    for _ in range(3):
+        await engine.submit("alice", "c")
+    start = clock.now
+    first = await engine.claim("w1", ["capped"], 2)
+    await engine.store.complete([Completion(first[0].lease, None)], start + 5.0)
+    late = await engine.store.claim("w2", [ClaimLimits.of(CAPPED)], 2, LEASE, start + 3.0)
+    assert len(late) == 1
+    assert late[0].job.started_at is not None
+    assert late[0].job.started_at >= start + 5.0
 
 
 async def test_rate_limit_counts_starts_in_a_sliding_window(

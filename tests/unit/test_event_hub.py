@@ -51,8 +51,45 @@ async def test_subscribers_get_their_jobs_events_only(engine: Engine, hub: Event
     assert await by_owner.next(0.05) is None
     by_job.close()
     by_owner.close()
-    with pytest.raises(ValueError, match="one job or to one owner"):
+    with pytest.raises(ValueError, match="one job, to one owner or to everything"):
         await hub.subscribe()
+
+
+async def test_the_whole_feed_and_listeners_get_every_event_in_order(
+    engine: Engine, hub: EventHub
+) -> None:
+    before = (await engine.submit("alice", "demo")).job
+    everything = await hub.subscribe(everything=True)
+    heard: list[str] = []
+    start_id = await hub.add_listener(lambda event: heard.append(event.job_id))
+    assert start_id == everything.start_id
+    alices = (await engine.submit("alice", "demo")).job
+    bobs = (await engine.submit("bob", "demo")).job
+    await engine.cancel(before.id)
+    seen = [await everything.next(5) for _ in range(3)]
+    assert [e.job_id for e in seen if e] == [alices.id, bobs.id, before.id]
+    assert heard == [alices.id, bobs.id, before.id], "a listener hears the same, in order"
+    everything.close()
+    await engine.cancel(alices.id)
+    await asyncio.sleep(0.05)
+    assert heard[-1] == alices.id, "a listener alone keeps the tail going"
+
+
+async def test_a_failing_listener_does_not_stop_the_others(engine: Engine, hub: EventHub) -> None:
+    def broken(_: object) -> None:
+        raise RuntimeError("listener bug")
+
+    heard: list[str] = []
+    await hub.add_listener(broken)
+    await hub.add_listener(lambda event: heard.append(event.job_id))
+    job = (await engine.submit("alice", "demo")).job
+    for _ in range(200):
+        if heard:
+            break
+        await asyncio.sleep(0.01)
+    assert heard == [job.id]
+    hub.remove_listener(broken)
+    hub.remove_listener(broken)
 
 
 async def test_replay_stops_where_the_subscription_starts(engine: Engine, hub: EventHub) -> None:

@@ -1,5 +1,6 @@
-"""One tail of the store's event feed per process, fanned out to per-job and per-owner
-subscribers.
+"""One tail of the store's event feed per process, fanned out to per-job, per-owner and
+whole-feed subscribers, and to listeners (the Socket.IO bridge) that route events on
+their own.
 
 The hub reads `engine.events_after(cursor)` every `poll_seconds` while anyone listens
 (and not at all while nobody does). A subscription is registered under the same lock
@@ -13,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from genqueue.engine.engine import Engine
 from genqueue.engine.errors import GenqueueError
@@ -25,6 +26,10 @@ POLL_SECONDS = 0.025
 BATCH = 500
 QUEUE_SIZE = 1000
 ERROR_BACKOFF_SECONDS = 1.0
+EVERYTHING = "all"
+
+Listener = Callable[[Event], None]
+"""Called on the loop for every event of the feed, in order; it must not block."""
 
 
 class Subscription:
@@ -79,6 +84,7 @@ class EventHub:
         self.poll_seconds = poll_seconds
         self.cursor: str | None = None
         self._subscribers: dict[str, set[Subscription]] = {}
+        self._listeners: list[Listener] = []
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
 
@@ -93,19 +99,45 @@ class EventHub:
             self._task = None
 
     async def subscribe(
-        self, *, job_id: str | None = None, owner: str | None = None
+        self, *, job_id: str | None = None, owner: str | None = None, everything: bool = False
     ) -> Subscription:
-        """Events of `job_id` (or of every job of `owner`) committed from now on."""
-        if (job_id is None) == (owner is None):
-            raise ValueError("subscribe to one job or to one owner")
-        key = f"job:{job_id}" if job_id is not None else f"owner:{owner}"
+        """Events of `job_id`, of every job of `owner`, or of the whole feed (admins),
+        committed from now on."""
+        if (job_id is not None) + (owner is not None) + everything != 1:
+            raise ValueError("subscribe to one job, to one owner or to everything")
+        if job_id is not None:
+            key = f"job:{job_id}"
+        elif owner is not None:
+            key = f"owner:{owner}"
+        else:
+            key = EVERYTHING
         async with self._lock:
-            if not self._subscribers:
-                self.cursor = await self.engine.store.last_event_id()
-            await self._catch_up()
+            await self._start_tailing()
             subscription = Subscription(self, key, self.cursor or "")
             self._subscribers.setdefault(key, set()).add(subscription)
         return subscription
+
+    async def add_listener(self, listener: Listener) -> str:
+        """Call `listener` with every event committed from now on; returns the id of the
+        last event before them (where a caller's replay of the feed should stop)."""
+        async with self._lock:
+            await self._start_tailing()
+            self._listeners.append(listener)
+            return self.cursor or ""
+
+    def remove_listener(self, listener: Listener) -> None:
+        with contextlib.suppress(ValueError):
+            self._listeners.remove(listener)
+
+    async def _start_tailing(self) -> None:
+        """Under the lock: bring the cursor to the feed's end before a new consumer joins."""
+        if not self._listening:
+            self.cursor = await self.engine.store.last_event_id()
+        await self._catch_up()
+
+    @property
+    def _listening(self) -> bool:
+        return bool(self._subscribers or self._listeners)
 
     def end_all(self) -> None:
         """End every subscription at once: a server that is stopping must not wait for
@@ -138,7 +170,7 @@ class EventHub:
     async def _tail(self) -> None:
         while True:
             try:
-                if self._subscribers:
+                if self._listening:
                     async with self._lock:
                         await self._catch_up()
                 await asyncio.sleep(self.poll_seconds)
@@ -157,6 +189,11 @@ class EventHub:
                 return
 
     def _dispatch(self, event: Event) -> None:
-        for key in (f"job:{event.job_id}", f"owner:{event.owner}"):
+        for key in (f"job:{event.job_id}", f"owner:{event.owner}", EVERYTHING):
             for subscription in self._subscribers.get(key, ()):
                 subscription.offer(event)
+        for listener in self._listeners:
+            try:
+                listener(event)
+            except Exception:
+                log.exception("event listener failed on %s", event.id)

@@ -27,6 +27,8 @@ key                                     type    holds
                                                 retention
 {p}:q:<q>:all                           zset    every job of the queue by seq (listing)
 {p}:q:<q>:rate                          zset    the rate limit's sliding log of starts
+{p}:q:<q>:freed                         string  when a job last left `active` (no claim under
+                                                the cap is stamped before it)
 {p}:q:<q>:wake                          list    one token while the queue has claimable work;
                                                 idle workers BLPOP it
 {p}:q:<q>:durations[=<type>]            list    the last 50 run times, newest first

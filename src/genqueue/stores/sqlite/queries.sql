@@ -45,6 +45,16 @@ SELECT MIN(at) FROM rate_starts WHERE queue = :queue;
 -- name: latest_rate_start
 SELECT MAX(at) FROM rate_starts WHERE queue = :queue;
 
+-- name: latest_finish
+-- The last time a job of the queue ended: one seek of jobs_queue_state per final state.
+SELECT MAX(at) FROM (
+    SELECT MAX(completed_at) AS at FROM jobs WHERE queue = :queue AND state = 'completed'
+    UNION ALL
+    SELECT MAX(completed_at) FROM jobs WHERE queue = :queue AND state = 'failed'
+    UNION ALL
+    SELECT MAX(completed_at) FROM jobs WHERE queue = :queue AND state = 'cancelled'
+);
+
 -- name: insert_rate_start
 INSERT INTO rate_starts (queue, at) VALUES (:queue, :at);
 

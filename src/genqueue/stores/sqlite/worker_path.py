@@ -81,16 +81,22 @@ class WorkerPath(SqliteBase):
 
     @staticmethod
     def _start_time(conn: sqlite3.Connection, limit: ClaimLimits, now: float) -> float:
-        """`now`, but never before a start already logged for a rate-limited queue.
+        """`now`, but never before a start already logged for a rate-limited queue, nor,
+        under a cap, before the last job of the queue ended.
 
         A claim's `now` is read before it waits for the write lock, so it can commit after
-        claims of other processes stamped later. Logging it at its own `now` would put a
-        start behind the window those claims already trimmed, and admit one too many.
+        claims and completions of other processes stamped later. Logging it at its own
+        `now` would put a start behind the window those claims already trimmed (one too
+        many in a window), or before the end of the job whose slot it takes.
         """
-        if limit.rate_limit is None:
-            return now
-        latest = conn.execute(Q["latest_rate_start"], {"queue": limit.queue}).fetchone()[0]
-        return now if latest is None else max(now, latest)
+        at = now
+        if limit.concurrency is not None:
+            ended = conn.execute(Q["latest_finish"], {"queue": limit.queue}).fetchone()[0]
+            at = at if ended is None else max(at, ended)
+        if limit.rate_limit is not None:
+            latest = conn.execute(Q["latest_rate_start"], {"queue": limit.queue}).fetchone()[0]
+            at = at if latest is None else max(at, latest)
+        return at
 
     def _allowed(
         self, conn: sqlite3.Connection, limit: ClaimLimits, wanted: int, now: float

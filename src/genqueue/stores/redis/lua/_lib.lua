@@ -111,13 +111,21 @@ local function to_delayed(queue, id, run_at)
   mark_ready(queue)
 end
 
--- Take the job out of the index of the state it is in.
+-- Take the job out of the index of the state it is in. A job leaving `active` frees a slot
+-- of its queue: the time is kept so that no claim that takes the slot is stamped earlier.
 local function leave(job)
   if job.state == 'pending' then
     redis.call('ZREM', qkey(job.queue, 'pending'), job.id)
     redis.call('ZREM', qkey(job.queue, 'waiting'), job.id)
   else
     redis.call('ZREM', qkey(job.queue, job.state), job.id)
+    if job.state == 'active' then
+      local freed = qkey(job.queue, 'freed')
+      local last = redis.call('GET', freed)
+      if not last or tonumber(last) < NOW_N then
+        redis.call('SET', freed, NOW)
+      end
+    end
   end
 end
 

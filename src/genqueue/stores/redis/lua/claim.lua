@@ -28,18 +28,24 @@ local function promote_due(queue)
   end
 end
 
--- How many may start, and when: never before a start already logged for the queue.
+-- How many may start, and when: never before a start already logged for the queue, nor,
+-- under a cap, before the last slot was freed. A claim's `now` is read before its call
+-- reaches the server, so it can run after a completion stamped later than itself.
 local function allowed(queue, wanted, cap, rate_max, rate_per)
   local start = NOW
   if cap ~= '' then
     wanted = math.min(wanted, tonumber(cap) - redis.call('ZCARD', qkey(queue, 'active')))
+    local freed = redis.call('GET', qkey(queue, 'freed'))
+    if wanted > 0 and freed and tonumber(freed) > NOW_N then
+      start = freed
+    end
   end
   if rate_max == '' or wanted <= 0 then
     return wanted, start
   end
   local log = qkey(queue, 'rate')
   local latest = redis.call('ZRANGE', log, -1, -1, 'WITHSCORES')
-  if latest[2] and tonumber(latest[2]) > NOW_N then
+  if latest[2] and tonumber(latest[2]) > tonumber(start) then
     start = latest[2]
   end
   redis.call('ZREMRANGEBYSCORE', log, '-inf', fmt(tonumber(start) - tonumber(rate_per)))
