@@ -43,9 +43,12 @@ run: .venv
 	exec $(BIN)/genqueue serve
 
 # Redis tests use 127.0.0.1:6379, else a redis-server they start; install one if missing.
+# Browser tests drive Debian's chromium (Playwright, no browser download).
 test: .venv
 	@command -v redis-server >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q redis-server) \
 		|| echo "redis-server could not be installed: the Redis tests will be skipped (failed under CI=true)"
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q chromium) \
+		|| echo "chromium could not be installed: the browser tests will be skipped (failed under CI=true)"
 	$(BIN)/pytest
 
 lint: .venv
