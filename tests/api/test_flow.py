@@ -26,6 +26,7 @@ async def test_submit_poll_and_stream_a_demo_job_to_its_end(api: Api) -> None:
         "jobId": job_id,
         "status": "pending",
         "statusUrl": f"/api/v1/jobs/{job_id}",
+        "created": True,
     }
     async with api.client.stream(
         "GET", f"/api/v1/jobs/{job_id}/events", headers=api.auth()
@@ -113,6 +114,7 @@ async def test_twenty_concurrent_duplicates_make_one_job_charged_once(
     )
     assert {a.status_code for a in answers} == {202}
     assert len({a.json()["data"]["jobId"] for a in answers}) == 1
+    assert sorted(a.json()["data"]["created"] for a in answers) == [False] * 19 + [True]
     assert await api.balance() == 97
     other_body = await api.submit(data={"steps": 2}, idempotency_key="same-key")
     assert other_body.status_code == 422

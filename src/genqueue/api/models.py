@@ -55,8 +55,11 @@ class SubmitJob(BaseModel):
 
 class Submitted(BaseModel):
     jobId: str
-    status: str = Field(description="Always `pending` for a new job.")
+    status: str = Field(
+        description="`pending` for a new job; the job's own status when a key matched."
+    )
     statusUrl: str
+    created: bool = Field(description="False when an idempotency key matched an earlier job.")
 
 
 class ProgressView(BaseModel):

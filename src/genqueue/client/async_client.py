@@ -71,7 +71,7 @@ class AsyncClient:
             job_id=data_out["jobId"],
             status=data_out["status"],
             status_url=data_out["statusUrl"],
-            created=answer.get("message") != "Job already submitted",
+            created=bool(data_out["created"]),
         )
 
     async def get(self, job_id: str) -> Job:

@@ -65,7 +65,12 @@ async def submit_job(
         idempotency_key=idempotency_key,
     )
     job = submitted.job
-    data = {"jobId": job.id, "status": "pending", "statusUrl": f"/api/v1/jobs/{job.id}"}
+    data = {
+        "jobId": job.id,
+        "status": job.effective_state(state.engine.clock()).value,
+        "statusUrl": f"/api/v1/jobs/{job.id}",
+        "created": submitted.created,
+    }
     message = "Job queued successfully" if submitted.created else "Job already submitted"
     return ok(data, message, 202)
 
