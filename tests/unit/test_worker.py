@@ -451,16 +451,13 @@ async def test_do_not_retry_fails_the_job_at_once_and_refunds_it(
 async def test_retry_later_waits_at_least_what_the_failure_asked(
     engine: Engine, registry: Registry
 ) -> None:
-    class Busy(RetryLater):
-        retry_after = 0.6
-
     started: list[float] = []
 
     @registry.job("busy", attempts=3)
     async def busy(ctx: JobContext, data: Any) -> int:
         started.append(time.monotonic())
         if ctx.attempt == 1:
-            raise Busy("come back in 0.6 s")
+            raise RetryLater("come back in 0.6 s", retry_after=0.6)
         if ctx.attempt == 2:
             raise RuntimeError("an ordinary failure: the backoff alone")
         return ctx.attempt

@@ -22,7 +22,9 @@ class RetryLater(GenqueueError):
     the next attempt waits at least `retry_after` seconds, even when the queue's backoff
     is shorter (never longer than the backoff's maximum). None: the backoff alone."""
 
-    retry_after: float | None = None
+    def __init__(self, *args: object, retry_after: float | None = None) -> None:
+        super().__init__(*args)
+        self.retry_after = retry_after
 
 
 class JobNotFound(GenqueueError):
