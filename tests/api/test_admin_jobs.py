@@ -73,7 +73,8 @@ async def test_detail_shows_failure_and_any_owner(api: Api) -> None:
     assert job["status"] == "failed"
     assert job["attempts"] == job["attemptsMade"] == 3
     assert job["failedReason"]
-    assert len(job["stacktrace"]) == 1 and "Traceback" in job["stacktrace"][0]
+    assert len(job["stacktrace"]) == 1
+    assert "Traceback" in job["stacktrace"][0]
     assert {"data", "partialResults", "createdAt", "startedAt", "completedAt"} <= job.keys()
     missing = await api.client.get("/api/v1/admin/jobs/nope", headers=api.auth(ADMIN, admin=True))
     assert missing.status_code == 404
