@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+from genqueue.engine.counters import JobCounters
 from genqueue.engine.events import Event
 from genqueue.engine.job import ClaimedJob, Job, JobState, Lease, Progress
 from genqueue.engine.policy import ClaimLimits, Retention
@@ -216,6 +217,9 @@ class Store(RecordStore, Protocol):
         self, now: float, queues: Sequence[str] | None = None
     ) -> list[QueueState]: ...
     async def stats(self, since: float, queue: str | None = None) -> list[MinuteStats]: ...
+    async def counters(self) -> JobCounters:
+        """Every cumulative counter and run-time histogram, per queue and type, in one read."""
+        ...
 
     # operations
     async def cancel(self, job_id: str, now: float) -> Job: ...

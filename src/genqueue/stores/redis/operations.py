@@ -6,12 +6,14 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from genqueue.engine.counters import JobCounters
 from genqueue.engine.errors import JobNotFound
 from genqueue.engine.job import FINAL_STATES, Job, JobState
 from genqueue.engine.policy import Retention
 from genqueue.engine.store import ListQuery, MinuteStats, Page, QueueState
 from genqueue.stores.redis.base import RedisBase
 from genqueue.stores.redis.codec import (
+    counters_from_hash,
     job_from_flat,
     job_from_hash,
     num,
@@ -117,6 +119,10 @@ class Operations(RedisBase):
                 pipe.hgetall(self.keys.stats(minute))
             hashes = await pipe.execute()
         return stats_from_hashes(list(zip(minutes, hashes, strict=True)), queue)
+
+    @at_edge
+    async def counters(self) -> JobCounters:
+        return counters_from_hash(await self.redis.hgetall(self.keys.counters))
 
     # -- operations -----------------------------------------------------------------
 
