@@ -14,9 +14,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from genqueue.api.errors import error_responses, install_error_handlers
 from genqueue.api.middleware import BodyLimitMiddleware, GuardMiddleware
 from genqueue.api.openapi import install_openapi
-from genqueue.api.routes import admin, assets, events, health, jobs
+from genqueue.api.routes import admin, assets, events, health, jobs, metrics
 from genqueue.api.seeds import characters, library360, snap2story, stories
 from genqueue.api.state import ApiState
+from genqueue.api.timing import HttpTimingMiddleware, HttpTimings
 from genqueue.bootstrap import Runtime, open_runtime
 from genqueue.config import Settings
 from genqueue.realtime.hub import EventHub
@@ -69,9 +70,11 @@ def create_app(
         responses=error_responses(401, 429, 503),
     )
     app.state.api = state
+    app.state.http_timings = timings = HttpTimings()
     install_error_handlers(app)
     install_openapi(app)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(assets.router)
     seed_routers = (characters.router, library360.router, stories.router, snap2story.router)
     for router in (jobs.router, events.router, admin.router, *seed_routers):
@@ -86,6 +89,7 @@ def create_app(
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
             max_age=600,
         )
+    app.add_middleware(HttpTimingMiddleware, timings=timings, router=app.router)
     return app
 
 
