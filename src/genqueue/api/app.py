@@ -77,7 +77,8 @@ def create_app(
     app.include_router(metrics.router)
     app.include_router(assets.router)
     seed_routers = (characters.router, library360.router, stories.router, snap2story.router)
-    for router in (jobs.router, events.router, admin.router, *seed_routers):
+    api_routers = (jobs.router, events.router, admin.router, *seed_routers)
+    for router in api_routers:
         app.include_router(router, responses=error_responses(400, 401, 413, 422, 429, 503))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(GuardMiddleware, state=state)
@@ -89,7 +90,12 @@ def create_app(
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
             max_age=600,
         )
-    app.add_middleware(HttpTimingMiddleware, timings=timings, router=app.router)
+    routes = [
+        r
+        for router in (health.router, metrics.router, assets.router, *api_routers)
+        for r in router.routes
+    ]
+    app.add_middleware(HttpTimingMiddleware, timings=timings, routes=routes)
     return app
 
 

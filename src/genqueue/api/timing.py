@@ -9,9 +9,10 @@ matched against the routes here, so they land on their route's template too.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from prometheus_client import Histogram
-from starlette.routing import BaseRoute, Match, Router
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -35,10 +36,11 @@ class HttpTimings:
 
 
 class HttpTimingMiddleware:
-    def __init__(self, app: ASGIApp, timings: HttpTimings, router: Router) -> None:
+    def __init__(self, app: ASGIApp, timings: HttpTimings, routes: Sequence[BaseRoute]) -> None:
         self.app = app
         self.timings = timings
-        self.router = router
+        self.routes = routes
+        """The app's routes as its routers declare them (each with its full path)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -65,7 +67,7 @@ class HttpTimingMiddleware:
         served = scope.get("route")
         if isinstance(served, BaseRoute):
             return _template(served)
-        for route in self.router.routes:
+        for route in self.routes:
             match, _ = route.matches(scope)
             if match is not Match.NONE:
                 return _template(route)
