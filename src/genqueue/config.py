@@ -111,6 +111,10 @@ class Settings(BaseSettings):
     video_poll_seconds: float = Field(
         default=2.0, gt=0, validation_alias="GENQUEUE_VIDEO_POLL_SECONDS"
     )
+    metrics_public: bool = Field(default=False, validation_alias="GENQUEUE_METRICS_PUBLIC")
+    metrics_timeout_seconds: float = Field(
+        default=2.0, gt=0, le=60, validation_alias="GENQUEUE_METRICS_TIMEOUT"
+    )
 
     @field_validator("queues", "apps", "cors_origins", mode="before")
     @classmethod

@@ -23,9 +23,11 @@ from genqueue.api.routes import (
     events,
     health,
     jobs,
+    metrics,
 )
 from genqueue.api.seeds import characters, library360, snap2story, stories
 from genqueue.api.state import ApiState
+from genqueue.api.timing import HttpTimingMiddleware, HttpTimings
 from genqueue.bootstrap import Runtime, open_runtime
 from genqueue.config import Settings
 from genqueue.realtime.hub import EventHub
@@ -78,13 +80,16 @@ def create_app(
         responses=error_responses(401, 429, 503),
     )
     app.state.api = state
+    app.state.http_timings = timings = HttpTimings()
     install_error_handlers(app)
     install_openapi(app)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(assets.router)
     seed_routers = (characters.router, library360.router, stories.router, snap2story.router)
     admin_routers = (admin.router, admin_jobs.router, admin_stats.router, admin_events.router)
-    for router in (jobs.router, events.router, *admin_routers, *seed_routers):
+    api_routers = (jobs.router, events.router, *admin_routers, *seed_routers)
+    for router in api_routers:
         app.include_router(router, responses=error_responses(400, 401, 413, 422, 429, 503))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(GuardMiddleware, state=state)
@@ -96,6 +101,12 @@ def create_app(
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
             max_age=600,
         )
+    routes = [
+        r
+        for router in (health.router, metrics.router, assets.router, *api_routers)
+        for r in router.routes
+    ]
+    app.add_middleware(HttpTimingMiddleware, timings=timings, routes=routes)
     return app
 
 

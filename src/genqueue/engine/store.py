@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+from genqueue.engine.counters import JobCounters
 from genqueue.engine.events import Event
 from genqueue.engine.job import ClaimedJob, Job, JobState, Lease, Progress
 from genqueue.engine.policy import ClaimLimits, Retention
@@ -245,6 +246,10 @@ class Store(RecordStore, Protocol):
 
     async def depth(self, since: float, queue: str | None = None) -> list[DepthSample]:
         """Samples from the minute of `since` on, by minute then queue."""
+        ...
+
+    async def counters(self) -> JobCounters:
+        """Every cumulative counter and run-time histogram, per queue and type, in one read."""
         ...
 
     # operations

@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
+from genqueue.engine.counters import BucketCell, JobCounters, collect
 from genqueue.engine.errors import InvalidJobRequest
 from genqueue.engine.events import Event, EventKind
 from genqueue.engine.job import Job, JobState, Progress
@@ -208,4 +209,29 @@ def record_from_hash(h: dict[str, str]) -> Record:
         index={k.removeprefix(INDEX_FIELD): v for k, v in h.items() if k.startswith(INDEX_FIELD)},
         created_at=float(h["created_at"]),
         updated_at=float(h["updated_at"]),
+    )
+
+
+def counters_from_hash(h: dict[str, str]) -> JobCounters:
+    """The {p}:counters hash (see keys.py) as `JobCounters`; malformed fields are skipped."""
+    counts: list[tuple[str, str, str, int]] = []
+    cells: dict[tuple[str, str, str, int], list[float]] = {}
+    for field, value in h.items():
+        parts = field.split("\t")
+        if len(parts) != 3:
+            continue
+        name, queue, job_type = parts
+        summed = name.startswith("sum:")
+        kind, _, rest = name.removeprefix("sum:").partition(":")
+        if kind != "duration":
+            counts.append((queue, job_type, name, int(value)))
+            continue
+        state, _, bucket = rest.partition(":")
+        if not bucket.isdigit():
+            continue
+        cell = cells.setdefault((queue, job_type, state, int(bucket)), [0.0, 0.0])
+        cell[1 if summed else 0] = float(value)
+    return collect(
+        counts,
+        (BucketCell(q, t, s, b, int(n), total) for (q, t, s, b), (n, total) in cells.items()),
     )

@@ -45,6 +45,14 @@ key                                     type    holds
 {p}:stats:minutes                       zset    the minutes that have statistics
 {p}:stats:<minute>                      hash    c|f|s|m <tab> queue <tab> type → completed,
                                                 failed, duration sum and max (8 days' TTL)
+{p}:counters                            hash    cumulative counters, never trimmed (see
+                                                engine/counters.py): <name> <tab> queue <tab>
+                                                type → n for each `Counter` name;
+                                                duration:<state>:<bucket> <tab> queue <tab>
+                                                type → jobs that ended completed|failed with a
+                                                run time in that bucket (0-based index of
+                                                DURATION_BOUNDS, its length for +Inf), and
+                                                sum:<that field> → their run times summed
 {p}:workers                             hash    worker id → WorkerInfo as JSON
 {p}:events                              stream  the event feed: entry 0-<n> is event <n>,
                                                 capped with MAXLEN ~
@@ -129,6 +137,10 @@ class Keys:
     @property
     def minutes(self) -> str:
         return f"{self.base}stats:minutes"
+
+    @property
+    def counters(self) -> str:
+        return f"{self.base}counters"
 
     @property
     def workers(self) -> str:

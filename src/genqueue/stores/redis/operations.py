@@ -6,6 +6,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from genqueue.engine.counters import JobCounters
 from genqueue.engine.errors import JobNotFound
 from genqueue.engine.job import FINAL_STATES, Job, JobState
 from genqueue.engine.policy import Retention
@@ -20,6 +21,7 @@ from genqueue.engine.store import (
 )
 from genqueue.stores.redis.base import RedisBase
 from genqueue.stores.redis.codec import (
+    counters_from_hash,
     job_from_flat,
     job_from_hash,
     num,
@@ -151,6 +153,10 @@ class Operations(RedisBase):
             for member in members
         ]
         return sorted(samples, key=lambda s: (s.minute, s.queue))
+
+    @at_edge
+    async def counters(self) -> JobCounters:
+        return counters_from_hash(await self.redis.hgetall(self.keys.counters))
 
     # -- operations -----------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import sqlite3
 import time
 from typing import Any
 
+from genqueue.engine.counters import Counter
 from genqueue.engine.errors import JobNotFound, LeaseLost
 from genqueue.engine.events import EventKind
 from genqueue.engine.job import Job, Lease
@@ -89,6 +90,7 @@ class SqliteBase:
 
     def _end_cancelled(self, conn: sqlite3.Connection, row: sqlite3.Row, now: float) -> Job:
         book.refund(conn, row, self.initial_credits, now)
+        book.count(conn, row, Counter.CANCELLED)
         book.record_event(conn, EventKind.CANCELLED, row, now)
         return self._reread(conn, row["id"])
 

@@ -1,4 +1,4 @@
-"""What every transition writes besides the job row: events, statistics and credits.
+"""What every transition writes besides the job row: events, statistics, counters, credits.
 
 Each helper runs inside the caller's open write transaction.
 """
@@ -6,8 +6,10 @@ Each helper runs inside the caller's open write transaction.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from typing import Any
 
+from genqueue.engine.counters import Counter, duration_bucket
 from genqueue.engine.errors import InsufficientCredits
 from genqueue.engine.events import EventKind
 from genqueue.engine.store import LedgerKind
@@ -39,10 +41,29 @@ def record_event(
     )
 
 
+def count(
+    conn: sqlite3.Connection, job: sqlite3.Row | Mapping[str, Any], name: Counter, amount: int = 1
+) -> None:
+    """Add `amount` to one of the job's queue and type's cumulative counters."""
+    params = {"queue": job["queue"], "type": job["type"], "name": name.value, "amount": amount}
+    conn.execute(Q["add_counter"], params)
+
+
 def record_finish(conn: sqlite3.Connection, job: sqlite3.Row, completed: bool, now: float) -> None:
-    """Per-minute throughput and the duration sample that wait estimates are made from."""
+    """Per-minute throughput, the cumulative run-time histogram, and the duration sample
+    that wait estimates are made from."""
     started = job["started_at"]
     duration = max(now - started, 0.0) if started is not None else 0.0
+    conn.execute(
+        Q["add_duration_bucket"],
+        {
+            "queue": job["queue"],
+            "type": job["type"],
+            "state": "completed" if completed else "failed",
+            "bucket": duration_bucket(duration),
+            "duration": duration,
+        },
+    )
     conn.execute(
         Q["add_minute_stats"],
         {
@@ -72,13 +93,20 @@ def account_balance(conn: sqlite3.Connection, owner: str, initial: int, now: flo
 
 
 def charge(
-    conn: sqlite3.Connection, owner: str, job_id: str, amount: int, initial: int, now: float
+    conn: sqlite3.Connection,
+    job: sqlite3.Row | Mapping[str, Any],
+    amount: int,
+    initial: int,
+    now: float,
 ) -> None:
+    """Take `amount` from the job's owner for the job (its id, owner, queue and type)."""
+    owner = job["owner"]
     balance = account_balance(conn, owner, initial, now)
     if balance < amount:
         raise InsufficientCredits(owner, balance, amount)
     conn.execute(Q["set_balance"], {"owner": owner, "balance": balance - amount})
-    _ledger(conn, owner, LedgerKind.CHARGE, -amount, balance - amount, job_id, now, None)
+    _ledger(conn, owner, LedgerKind.CHARGE, -amount, balance - amount, job["id"], now, None)
+    count(conn, job, Counter.CHARGED, amount)
 
 
 def refund(conn: sqlite3.Connection, job: sqlite3.Row, initial: int, now: float) -> None:
@@ -90,6 +118,7 @@ def refund(conn: sqlite3.Connection, job: sqlite3.Row, initial: int, now: float)
     balance = account_balance(conn, job["owner"], initial, now) + amount
     conn.execute(Q["set_balance"], {"owner": job["owner"], "balance": balance})
     _ledger(conn, job["owner"], LedgerKind.REFUND, amount, balance, job["id"], now, None)
+    count(conn, job, Counter.REFUNDED, amount)
 
 
 def grant(

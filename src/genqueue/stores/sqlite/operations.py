@@ -7,6 +7,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from genqueue.engine.counters import JobCounters
 from genqueue.engine.errors import InvalidTransition, JobNotFound
 from genqueue.engine.events import EventKind
 from genqueue.engine.job import FINAL_STATES, Job, JobState
@@ -23,6 +24,7 @@ from genqueue.stores.sqlite import bookkeeping as book
 from genqueue.stores.sqlite.base import SqliteBase
 from genqueue.stores.sqlite.listing import list_jobs_sql
 from genqueue.stores.sqlite.rows import (
+    counters_from_rows,
     depth_from_row,
     job_from_row,
     stats_from_row,
@@ -133,6 +135,15 @@ class Operations(SqliteBase):
         rows = await self.db.read(lambda c: c.execute(Q["depth_since"], params).fetchall())
         return [depth_from_row(r) for r in rows]
 
+    async def counters(self) -> JobCounters:
+        def read(conn: sqlite3.Connection) -> JobCounters:
+            counts = conn.execute(Q["all_counters"]).fetchall()
+            buckets = conn.execute(Q["all_duration_buckets"]).fetchall()
+            return counters_from_rows(counts, buckets)
+
+        result: JobCounters = await self.db.read(read)
+        return result
+
     # -- operations -----------------------------------------------------------------
 
     async def cancel(self, job_id: str, now: float) -> Job:
@@ -156,7 +167,7 @@ class Operations(SqliteBase):
                 raise InvalidTransition(job_id, current["state"], "retry")
             missing = current["cost"] - current["charged"]
             if missing > 0:
-                book.charge(conn, current["owner"], job_id, missing, self.initial_credits, now)
+                book.charge(conn, current, missing, self.initial_credits, now)
             row = conn.execute(Q["requeue_finished"], {"id": job_id, "now": now}).fetchone()
             book.record_event(conn, EventKind.RETRYING, row, now, {"manual": True})
             return job_from_row(row)

@@ -211,6 +211,24 @@ ON CONFLICT (queue, type, minute) DO UPDATE SET
     duration_sum = duration_sum + excluded.duration_sum,
     duration_max = max(duration_max, excluded.duration_max);
 
+-- name: add_counter
+INSERT INTO job_counters (queue, type, name, value) VALUES (:queue, :type, :name, :amount)
+ON CONFLICT (queue, type, name) DO UPDATE SET value = value + excluded.value;
+
+-- name: add_duration_bucket
+INSERT INTO duration_buckets (queue, type, state, bucket, count, sum)
+VALUES (:queue, :type, :state, :bucket, 1, :duration)
+ON CONFLICT (queue, type, state, bucket) DO UPDATE SET
+    count = count + 1,
+    sum = sum + excluded.sum;
+
+-- name: all_counters
+SELECT queue, type, name, value FROM job_counters ORDER BY queue, type, name;
+
+-- name: all_duration_buckets
+SELECT queue, type, state, bucket, count, sum FROM duration_buckets
+ORDER BY queue, type, state, bucket;
+
 -- name: minute_stats
 SELECT * FROM minute_stats WHERE minute >= :since AND (:queue IS NULL OR queue = :queue)
 ORDER BY minute, queue, type;

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from typing import Any
 
+from genqueue.engine.counters import BucketCell, JobCounters, collect
 from genqueue.engine.events import Event, EventKind
 from genqueue.engine.job import Job, JobState, Progress
 from genqueue.engine.records import Record
@@ -146,4 +147,14 @@ def record_from_row(row: sqlite3.Row) -> Record:
         index=json.loads(row["idx"]),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+    )
+
+
+def counters_from_rows(counts: list[sqlite3.Row], buckets: list[sqlite3.Row]) -> JobCounters:
+    return collect(
+        ((r["queue"], r["type"], r["name"], r["value"]) for r in counts),
+        (
+            BucketCell(r["queue"], r["type"], r["state"], r["bucket"], r["count"], r["sum"])
+            for r in buckets
+        ),
     )

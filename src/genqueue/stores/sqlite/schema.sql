@@ -137,6 +137,28 @@ CREATE TABLE IF NOT EXISTS durations (
 CREATE INDEX IF NOT EXISTS durations_type ON durations (queue, type, at);
 CREATE INDEX IF NOT EXISTS durations_queue ON durations (queue, at);
 
+-- Cumulative counters per queue and job type (engine/counters.py `Counter`), each bumped in
+-- the transaction of the transition it counts; never trimmed, so they only grow.
+CREATE TABLE IF NOT EXISTS job_counters (
+    queue TEXT NOT NULL,
+    type  TEXT NOT NULL,
+    name  TEXT NOT NULL,
+    value INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (queue, type, name)
+) WITHOUT ROWID;
+
+-- The run-time histogram of finished jobs: one row per bucket that has had a job
+-- (`bucket` indexes engine/counters.py DURATION_BOUNDS; its length is +Inf), not cumulative.
+CREATE TABLE IF NOT EXISTS duration_buckets (
+    queue  TEXT NOT NULL,
+    type   TEXT NOT NULL,
+    state  TEXT NOT NULL,
+    bucket INTEGER NOT NULL,
+    count  INTEGER NOT NULL DEFAULT 0,
+    sum    REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (queue, type, state, bucket)
+) WITHOUT ROWID;
+
 -- Per-key hit counts of the current fixed window (API rate limits shared by all processes).
 CREATE TABLE IF NOT EXISTS throttles (
     key    TEXT PRIMARY KEY,

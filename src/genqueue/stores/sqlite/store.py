@@ -48,9 +48,9 @@ class SqliteStore(WorkerPath, Operations, Records):
                     if row["request_hash"] != job.request_hash:
                         raise IdempotencyConflict(job.idempotency_key, row["id"])
                     return Enqueued(job_from_row(row), created=False)
-            if job.cost > 0:
-                book.charge(conn, job.owner, job.id, job.cost, self.initial_credits, job.created_at)
             params = new_job_params(job)
+            if job.cost > 0:
+                book.charge(conn, params, job.cost, self.initial_credits, job.created_at)
             conn.execute(Q["insert_job"], params)
             if job.queue not in self._known_queues:
                 conn.execute(Q["add_queue"], {"name": job.queue})

@@ -7,6 +7,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from genqueue.engine.counters import Counter
 from genqueue.engine.errors import LeaseLost
 from genqueue.engine.events import EventKind
 from genqueue.engine.job import ClaimedJob, Job, JobState, Lease
@@ -148,10 +149,14 @@ class WorkerPath(SqliteBase):
             conn.executemany(
                 Q["insert_rate_start"], [{"queue": limit.queue, "at": now}] * len(rows)
             )
+        started: dict[str, int] = {}
         for row in rows:
             book.record_event(
                 conn, EventKind.ACTIVE, row, now, {"attempt": row["attempts_made"] + 1}
             )
+            started[row["type"]] = started.get(row["type"], 0) + 1
+        for job_type, n in started.items():
+            book.count(conn, {"queue": limit.queue, "type": job_type}, Counter.ATTEMPTS, n)
         jobs = sorted((job_from_row(r) for r in rows), key=lambda j: (j.priority, j.run_at))
         tokens = {r["id"]: (r["lease_token"], r["lease_expires_at"]) for r in rows}
         return [ClaimedJob(j, Lease(j.id, *tokens[j.id])) for j in jobs]
@@ -327,6 +332,7 @@ class WorkerPath(SqliteBase):
             "attemptsMade": row["attempts_made"],
         }
         book.record_event(conn, EventKind.RETRYING, row, now, data)
+        book.count(conn, row, Counter.RETRIED)
         return job_from_row(row)
 
     async def release(self, leases: Sequence[Lease], now: float) -> int:
@@ -371,6 +377,7 @@ class WorkerPath(SqliteBase):
 
     def _recover(self, conn: sqlite3.Connection, row: sqlite3.Row, limit: int, now: float) -> Job:
         params = {"id": row["id"], "now": now}
+        book.count(conn, row, Counter.STALLED)
         if row["cancel_requested"]:
             return self._end_cancelled(
                 conn, conn.execute(Q["cancel_stalled"], params).fetchone(), now

@@ -15,6 +15,10 @@ local EVENTS_KEPT = ARGV[4]
 local ORDER_SPAN = 4294967296
 local STATS_TTL = 8 * 86400
 local DURATIONS_KEPT = 49
+-- The run-time histogram's bucket bounds: the same list as DURATION_BOUNDS in
+-- genqueue/engine/counters.py (change both together). A bucket index past them is +Inf.
+local DURATION_BOUNDS = {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600,
+  1800, 3600}
 
 local function fmt(x)
   return string.format('%.17g', x)
@@ -135,6 +139,13 @@ local function finalize(job, state)
   redis.call('ZADD', qkey(job.queue, state), NOW, job.id)
 end
 
+-- Cumulative counters (engine/counters.py `Counter`): one field of {p}:counters per name,
+-- queue and type, bumped in the script of the transition it counts.
+local function bump(name, job, amount)
+  redis.call('HINCRBY', P .. 'counters', name .. '\t' .. job.queue .. '\t' .. job.type,
+    amount or 1)
+end
+
 local function ledger(owner, kind, amount, balance, job_id, note)
   local entry = cjson.encode({id = redis.call('INCR', P .. 'ledger:seq'), owner = owner,
     kind = kind, amount = amount, balance = balance, job = job_id, at = NOW, note = note})
@@ -153,6 +164,18 @@ local function account(owner)
   return INITIAL
 end
 
+-- Charge the job's owner `cost` for it; false (and the balance) when it is short.
+local function charge(job, cost)
+  local balance = account(job.owner)
+  if balance < cost then
+    return false, balance
+  end
+  redis.call('HSET', P .. 'credits', job.owner, balance - cost)
+  ledger(job.owner, 'charge', -cost, balance - cost, job.id, nil)
+  bump('charged', job, cost)
+  return true, balance
+end
+
 -- Give back what the job holds, exactly once: `charged` drops to 0 in the same step.
 local function refund(job)
   local amount = tonumber(job.charged or 0) or 0
@@ -163,11 +186,22 @@ local function refund(job)
   local balance = account(job.owner) + amount
   redis.call('HSET', P .. 'credits', job.owner, balance)
   ledger(job.owner, 'refund', amount, balance, job.id, nil)
+  bump('refunded', job, amount)
 end
 
 -- Per-minute throughput and the duration samples that wait estimates are made from,
 -- gathered over a batch of finished jobs and written once per group and list.
-local finishes = {groups = {}, lists = {}}
+local finishes = {groups = {}, lists = {}, buckets = {}}
+
+-- The histogram bucket of a run time (1-based here; stored 0-based, as Python counts).
+local function bucket_of(duration)
+  for i, bound in ipairs(DURATION_BOUNDS) do
+    if duration <= bound then
+      return i - 1
+    end
+  end
+  return #DURATION_BOUNDS
+end
 
 local function count_finish(job, completed)
   local duration = 0
@@ -183,6 +217,15 @@ local function count_finish(job, completed)
   if completed then g.c = g.c + 1 else g.f = g.f + 1 end
   g.s = g.s + duration
   g.m = math.max(g.m, duration)
+  local state = completed and 'completed' or 'failed'
+  local cell = 'duration:' .. state .. ':' .. bucket_of(duration) .. '\t' .. group
+  local b = finishes.buckets[cell]
+  if not b then
+    b = {n = 0, s = 0}
+    finishes.buckets[cell] = b
+  end
+  b.n = b.n + 1
+  b.s = b.s + duration
   if completed then
     for _, list in ipairs({qkey(job.queue, 'durations'), qkey(job.queue, 'durations=' .. job.type)}) do
       finishes.lists[list] = finishes.lists[list] or {}
@@ -213,7 +256,12 @@ local function write_finishes()
     redis.call('LPUSH', list, unpack(durations))
     redis.call('LTRIM', list, 0, DURATIONS_KEPT)
   end
-  finishes = {groups = {}, lists = {}}
+  -- A bucket cell's count, and the run times it holds summed under 'sum:' + the cell.
+  for cell, b in pairs(finishes.buckets) do
+    redis.call('HINCRBY', P .. 'counters', cell, b.n)
+    redis.call('HINCRBYFLOAT', P .. 'counters', 'sum:' .. cell, fmt(b.s))
+  end
+  finishes = {groups = {}, lists = {}, buckets = {}}
 end
 
 local function record_finish(job, completed)
@@ -235,6 +283,7 @@ local function end_cancelled(job, count_attempt)
   clear_lease(job.id)
   finalize(job, 'cancelled')
   refund(job)
+  bump('cancelled', job)
   emit('cancelled', job)
   wake(job.queue)
   return whole(job.id)

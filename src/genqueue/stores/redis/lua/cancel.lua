@@ -12,6 +12,7 @@ if job.state == 'pending' or job.state == 'delayed' then
   redis.call('HSET', KEYS[1], 'state', 'cancelled', 'completed_at', NOW)
   finalize(job, 'cancelled')
   refund(job)
+  bump('cancelled', job)
   emit('cancelled', job)
   return {OK, whole(job.id)}
 end

@@ -61,6 +61,7 @@ local function allowed(queue, wanted, cap, rate_max, rate_per)
 end
 
 local function take(queue, wanted, start, limited)
+  local started = {}
   local expires = fmt(tonumber(start) + lease)
   local popped = redis.call('ZPOPMIN', qkey(queue, 'pending'), wanted)
   for i = 1, #popped, 2 do
@@ -86,7 +87,11 @@ local function take(queue, wanted, start, limited)
       end
     end
     emit('active', job, '{"attempt":' .. (attempts + 1) .. '}')
+    started[job.type] = (started[job.type] or 0) + 1
     claimed[#claimed + 1] = fields
+  end
+  for job_type, n in pairs(started) do
+    bump('attempts', {queue = queue, type = job_type}, n)
   end
 end
 

@@ -15,6 +15,7 @@ for _, id in ipairs(ids) do
   redis.call('HSET', job_key(id), 'state', 'cancelled', 'completed_at', NOW)
   finalize(job, 'cancelled')
   refund(job)
+  bump('cancelled', job)
   emit('cancelled', job)
 end
 return #ids

@@ -27,12 +27,10 @@ if key ~= '' then
   end
 end
 if cost > 0 then
-  local balance = account(owner)
-  if balance < cost then
+  local charged, balance = charge({id = id, queue = queue, type = ARGV[7], owner = owner}, cost)
+  if not charged then
     return {INSUFFICIENT_CREDITS, balance}
   end
-  redis.call('HSET', P .. 'credits', owner, balance - cost)
-  ledger(owner, 'charge', -cost, balance - cost, id, nil)
 end
 local seq = next_order()
 redis.call('HSET', KEYS[1], 'id', id, 'queue', queue, 'type', ARGV[7], 'owner', owner,

@@ -35,6 +35,7 @@ else
   to_pending(job.queue, job.id, job.priority, order, retry_at)
 end
 wake(job.queue)
+bump('retried', job)
 emit('retrying', job, '{"reason":' .. cjson.encode(reason) .. ',"retryAt":' .. retry_at
   .. ',"attemptsMade":' .. attempts .. '}')
 return {OK, whole(job.id)}

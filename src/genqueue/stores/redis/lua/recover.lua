@@ -16,6 +16,7 @@ local function recover(job, limit)
   local key = job_key(job.id)
   local stalls = tonumber(job.stalled_count) + 1
   clear_lease(job.id)
+  bump('stalled', job)
   if job.cancel_requested == '1' then
     return end_cancelled(job, false)
   end

@@ -14,12 +14,10 @@ if job.state ~= 'failed' and job.state ~= 'cancelled' then
 end
 local missing = tonumber(job.cost) - tonumber(job.charged)
 if missing > 0 then
-  local balance = account(job.owner)
-  if balance < missing then
+  local charged, balance = charge(job, missing)
+  if not charged then
     return {INSUFFICIENT_CREDITS, balance, missing, job.owner}
   end
-  redis.call('HSET', P .. 'credits', job.owner, balance - missing)
-  ledger(job.owner, 'charge', -missing, balance - missing, job.id, nil)
 end
 leave(job)
 local order = next_order()
