@@ -14,7 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from genqueue.api.errors import error_responses, install_error_handlers
 from genqueue.api.middleware import BodyLimitMiddleware, GuardMiddleware
 from genqueue.api.openapi import install_openapi
-from genqueue.api.routes import admin, assets, events, health, jobs
+from genqueue.api.routes import admin, assets, dashboard, events, health, jobs
 from genqueue.api.seeds import characters, library360, snap2story, stories
 from genqueue.api.state import ApiState
 from genqueue.bootstrap import Runtime, open_runtime
@@ -73,6 +73,7 @@ def create_app(
     install_openapi(app)
     app.include_router(health.router)
     app.include_router(assets.router)
+    dashboard.install(app)
     seed_routers = (characters.router, library360.router, stories.router, snap2story.router)
     for router in (jobs.router, events.router, admin.router, *seed_routers):
         app.include_router(router, responses=error_responses(400, 401, 413, 422, 429, 503))
