@@ -14,7 +14,17 @@ from fastapi.middleware.cors import CORSMiddleware
 from genqueue.api.errors import error_responses, install_error_handlers
 from genqueue.api.middleware import BodyLimitMiddleware, GuardMiddleware
 from genqueue.api.openapi import install_openapi
-from genqueue.api.routes import admin, assets, dashboard, events, health, jobs
+from genqueue.api.routes import (
+    admin,
+    admin_events,
+    admin_jobs,
+    admin_stats,
+    assets,
+    dashboard,
+    events,
+    health,
+    jobs,
+)
 from genqueue.api.seeds import characters, library360, snap2story, stories
 from genqueue.api.state import ApiState
 from genqueue.bootstrap import Runtime, open_runtime
@@ -75,7 +85,8 @@ def create_app(
     app.include_router(assets.router)
     dashboard.install(app)
     seed_routers = (characters.router, library360.router, stories.router, snap2story.router)
-    for router in (jobs.router, events.router, admin.router, *seed_routers):
+    admin_routers = (admin.router, admin_jobs.router, admin_stats.router, admin_events.router)
+    for router in (jobs.router, events.router, *admin_routers, *seed_routers):
         app.include_router(router, responses=error_responses(400, 401, 413, 422, 429, 503))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(GuardMiddleware, state=state)

@@ -6,7 +6,7 @@ schemathesis run checks that the two agree).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -168,3 +168,108 @@ class QueuePaused(BaseModel):
 
 class Health(BaseModel):
     status: str
+
+
+# -- the admin API ----------------------------------------------------------------------
+
+
+class AdminJobPage(BaseModel):
+    jobs: list[JobView]
+    total: int = Field(description="Jobs matching every filter, over all pages.")
+    limit: int
+    skip: int
+
+
+class AdminJobDetail(JobView):
+    attempts: int = Field(description="Attempts that have ended (as attemptsMade).")
+    stacktrace: list[str] = Field(
+        description="The traceback of the last failed attempt (one entry), or empty."
+    )
+
+
+class JobDeleted(BaseModel):
+    id: str
+    deleted: bool
+
+
+class QueueRetried(BaseModel):
+    queue: str
+    retried: int
+
+
+class CleanQueue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["completed", "failed", "cancelled"]
+    olderThanSeconds: float = Field(
+        ge=0, le=MAX_DELAY_SECONDS * 10, allow_inf_nan=False, description="Finished before."
+    )
+
+
+class QueueCleaned(BaseModel):
+    queue: str
+    removed: int
+
+
+class QueueEmptied(BaseModel):
+    queue: str
+    cancelled: int
+
+
+class WorkerView(BaseModel):
+    id: str
+    host: str
+    pid: int
+    queues: list[str]
+    concurrency: int
+    running: int
+    startedAt: str | None
+    lastSeenAt: str | None
+    alive: bool = Field(description="Its heartbeat is younger than one lease.")
+
+
+class StatsRateLimit(BaseModel):
+    max: int
+    perSeconds: float
+
+
+class QueueHealth(BaseModel):
+    name: str
+    counts: dict[str, int]
+    paused: bool
+    rateLimit: StatsRateLimit | None
+    concurrency: int | None
+    oldestWaitingAgeSeconds: float | None
+    workers: list[str] = Field(description="Live workers serving the queue.")
+    unserved: bool = Field(description="Jobs are waiting and no live worker serves the queue.")
+
+
+class ThroughputPoint(BaseModel):
+    minute: int = Field(description="The minute's start, Unix seconds.")
+    queue: str
+    completed: int
+    failed: int
+
+
+class DurationPercentiles(BaseModel):
+    queue: str
+    type: str
+    count: int
+    p50: float
+    p90: float
+    p99: float
+
+
+class DepthPoint(BaseModel):
+    minute: int
+    queue: str
+    waiting: int
+    active: int
+    delayed: int
+
+
+class AdminStats(BaseModel):
+    queues: list[QueueHealth]
+    throughput: list[ThroughputPoint]
+    durations: list[DurationPercentiles]
+    depth: list[DepthPoint]

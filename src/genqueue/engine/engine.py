@@ -20,7 +20,12 @@ from typing import Any
 
 from genqueue.engine.admission import Admission, Admit, Admitted, Resources
 from genqueue.engine.catalog import Catalog
-from genqueue.engine.errors import InvalidJobRequest
+from genqueue.engine.errors import (
+    InsufficientCredits,
+    InvalidJobRequest,
+    InvalidTransition,
+    JobNotFound,
+)
 from genqueue.engine.events import Event
 from genqueue.engine.job import (
     DEFAULT_PRIORITY,
@@ -34,6 +39,7 @@ from genqueue.engine.job import (
 from genqueue.engine.policy import ClaimLimits, Retention, check_priority
 from genqueue.engine.store import (
     Completion,
+    DepthSample,
     Enqueued,
     Failure,
     ListQuery,
@@ -51,6 +57,8 @@ MAX_TAGS = 20
 MAX_TAG_LENGTH = 200
 MAX_DELAY_SECONDS = 365 * 24 * 3600.0
 DURATION_SAMPLE = 50
+MAX_SEARCH_LENGTH = 200
+RETRY_PAGE = 1000
 
 
 def new_uuid() -> str:
@@ -160,6 +168,8 @@ class Engine:
     async def list_jobs(self, query: ListQuery) -> Page:
         if not 1 <= query.limit <= 1000 or query.skip < 0:
             raise InvalidJobRequest("limit must be 1..1000 and skip at least 0")
+        if query.text is not None and not 1 <= len(query.text) <= MAX_SEARCH_LENGTH:
+            raise InvalidJobRequest(f"a search word has 1 to {MAX_SEARCH_LENGTH} characters")
         return await self.store.list_jobs(replace(query, now=self.clock()))
 
     async def estimate_wait(self, job: Job) -> WaitEstimate:
@@ -186,8 +196,11 @@ class Engine:
 
     async def live_workers(self) -> list[WorkerInfo]:
         """Workers whose heartbeat is younger than one lease."""
-        alive_since = self.clock() - self.config.lease_seconds
-        return [w for w in await self.store.workers() if w.heartbeat_at >= alive_since]
+        return [w for w in await self.store.workers() if self.is_alive(w)]
+
+    def is_alive(self, worker: WorkerInfo) -> bool:
+        """A worker renews its entry three times a lease: one lease of silence means gone."""
+        return worker.heartbeat_at >= self.clock() - self.config.lease_seconds
 
     async def concurrency_of(self, queue: str) -> int:
         """Jobs of `queue` that can run at once: the live workers' slots, within its cap."""
@@ -209,6 +222,32 @@ class Engine:
     async def promote(self, job_id: str) -> Job:
         return await self.store.promote(job_id, self.clock())
 
+    async def delete(self, job_id: str) -> Job:
+        """A waiting job is cancelled (refunded) and removed; a finished one removed."""
+        return await self.store.delete(job_id, self.clock())
+
+    async def retry_failed(self, queue: str) -> int:
+        """Run every job of the queue that is failed now again, each charged as `retry`
+        charges it; a job whose owner cannot pay, or that changed meanwhile, stays as it is.
+        The ids are read first, so a job that fails again during the sweep is not retried twice."""
+        ids: list[str] = []
+        while True:
+            query = ListQuery(
+                queue=queue, states=[JobState.FAILED], limit=RETRY_PAGE, skip=len(ids)
+            )
+            page = await self.store.list_jobs(replace(query, now=self.clock()))
+            ids += [job.id for job in page.jobs]
+            if len(page.jobs) < RETRY_PAGE:
+                break
+        retried = 0
+        for job_id in dict.fromkeys(ids):
+            try:
+                await self.store.requeue(job_id, self.clock())
+            except (InsufficientCredits, InvalidTransition, JobNotFound):
+                continue
+            retried += 1
+        return retried
+
     async def pause(self, queue: str) -> None:
         await self.store.set_paused(queue, True)
 
@@ -222,6 +261,24 @@ class Engine:
 
     async def empty(self, queue: str) -> int:
         return await self.store.empty(queue, self.clock())
+
+    async def sample_depth(self) -> int:
+        """Offer the store this minute's depth of every queue; returns the minute. Every
+        worker may call it: the store keeps the first sample of each queue and minute."""
+        now = self.clock()
+        minute = int(now // 60) * 60
+        samples = [
+            DepthSample(
+                queue=state.name,
+                minute=minute,
+                waiting=state.counts.get(JobState.PENDING, 0),
+                active=state.counts.get(JobState.ACTIVE, 0),
+                delayed=state.counts.get(JobState.DELAYED, 0),
+            )
+            for state in await self.store.queue_states(now)
+        ]
+        await self.store.record_depth(samples)
+        return minute
 
     async def events_after(self, after: str | None, limit: int = 500) -> list[Event]:
         return await self.store.events_after(after, limit)

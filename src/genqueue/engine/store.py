@@ -95,10 +95,16 @@ class ListQuery:
     types: Sequence[str] = ()
     states: Sequence[JobState] = ()
     tags: dict[str, str] = field(default_factory=dict)
+    text: str | None = None
+    """A search word: the job's id (whole, or a prefix of at least `MIN_ID_PREFIX`
+    characters), its owner, its type or one of its tag values, exactly."""
     limit: int = 20
     skip: int = 0
     now: float | None = None
     """The time against which a delayed job counts as due (pending); the engine sets it."""
+
+
+MIN_ID_PREFIX = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +157,17 @@ class MinuteStats:
 
 
 @dataclass(frozen=True, slots=True)
+class DepthSample:
+    """How many jobs of a queue waited, ran and were delayed at the start of one minute."""
+
+    queue: str
+    minute: int
+    waiting: int
+    active: int
+    delayed: int
+
+
+@dataclass(frozen=True, slots=True)
 class QueueState:
     name: str
     paused: bool
@@ -158,6 +175,10 @@ class QueueState:
     oldest_waiting_at: float | None
     next_run_at: float | None
     """When the earliest delayed job of the queue is due."""
+
+
+DEPTH_SECONDS = 8 * 86400
+"""How long queue depth samples are kept, as long as the per-minute statistics."""
 
 
 class Store(RecordStore, Protocol):
@@ -216,6 +237,15 @@ class Store(RecordStore, Protocol):
         self, now: float, queues: Sequence[str] | None = None
     ) -> list[QueueState]: ...
     async def stats(self, since: float, queue: str | None = None) -> list[MinuteStats]: ...
+    async def record_depth(self, samples: Sequence[DepthSample]) -> None:
+        """Keep each sample unless its queue has one for that minute already (the first
+        writer of a minute wins, so every worker may offer one). Samples older than
+        `DEPTH_SECONDS` are dropped."""
+        ...
+
+    async def depth(self, since: float, queue: str | None = None) -> list[DepthSample]:
+        """Samples from the minute of `since` on, by minute then queue."""
+        ...
 
     # operations
     async def cancel(self, job_id: str, now: float) -> Job: ...
@@ -224,6 +254,12 @@ class Store(RecordStore, Protocol):
         ...
 
     async def promote(self, job_id: str, now: float) -> Job: ...
+    async def delete(self, job_id: str, now: float) -> Job:
+        """Remove a job with its indexes, tags and idempotency entry and answer it as it
+        was last. A waiting job is cancelled (refunded, in the feed) first; an active one
+        is refused with `InvalidTransition`."""
+        ...
+
     async def set_paused(self, queue: str, paused: bool) -> None: ...
     async def clean(
         self, queue: str, states: Sequence[JobState], finished_before: float

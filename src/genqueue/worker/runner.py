@@ -450,8 +450,10 @@ class Worker:
                     self._interrupt(running, Interrupt.CANCEL)
 
     async def _maintenance_loop(self) -> None:
-        """Recover stalled jobs of dead workers and apply retention; every worker takes part."""
+        """Recover stalled jobs of dead workers, apply retention and sample queue depth
+        once a minute; every worker takes part."""
         last_retention = 0.0
+        sampled_minute: int | None = None
         while True:
             await asyncio.sleep(self.options.stall_check_seconds * (0.75 + random.random() / 2))
             try:
@@ -462,6 +464,8 @@ class Worker:
                 if time.monotonic() - last_retention > self.options.retention_seconds:
                     last_retention = time.monotonic()
                     await self.engine.apply_retention()
+                if sampled_minute != int(self.engine.clock() // 60):
+                    sampled_minute = await self.engine.sample_depth() // 60
             except StoreUnavailable as exc:
                 log.warning("maintenance skipped: %s", exc)
 

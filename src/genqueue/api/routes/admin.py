@@ -9,7 +9,16 @@ from fastapi import APIRouter, Path, Request
 from genqueue.api.deps import admin_caller, caller
 from genqueue.api.envelope import Envelope, ok
 from genqueue.api.errors import error_responses
-from genqueue.api.models import CreditChange, Credits, QueuePaused, QueueView
+from genqueue.api.models import (
+    CleanQueue,
+    CreditChange,
+    Credits,
+    QueueCleaned,
+    QueueEmptied,
+    QueuePaused,
+    QueueRetried,
+    QueueView,
+)
 from genqueue.api.state import ApiState
 from genqueue.engine.errors import QueueNotFound
 from genqueue.engine.job import JobState
@@ -63,7 +72,7 @@ async def list_queues(request: Request) -> Any:
 )
 async def pause_queue(name: QueueName, request: Request) -> Any:
     state, _ = admin_caller(request)
-    await _known_queue(state, name)
+    await known_queue(state, name)
     await state.engine.pause(name)
     return ok({"name": name, "paused": True}, "Queue paused")
 
@@ -76,12 +85,53 @@ async def pause_queue(name: QueueName, request: Request) -> Any:
 )
 async def resume_queue(name: QueueName, request: Request) -> Any:
     state, _ = admin_caller(request)
-    await _known_queue(state, name)
+    await known_queue(state, name)
     await state.engine.resume(name)
     return ok({"name": name, "paused": False}, "Queue resumed")
 
 
-async def _known_queue(state: ApiState, name: str) -> None:
+@router.post(
+    "/queues/{name}/retry-failed",
+    response_model=Envelope[QueueRetried],
+    responses=error_responses(403, 404),
+    summary="Run every failed job of a queue again",
+)
+async def retry_failed(name: QueueName, request: Request) -> Any:
+    """Each is charged again as a single retry is; one whose owner cannot pay stays failed."""
+    state, _ = admin_caller(request)
+    await known_queue(state, name)
+    retried = await state.engine.retry_failed(name)
+    return ok({"queue": name, "retried": retried}, "Failed jobs queued again")
+
+
+@router.post(
+    "/queues/{name}/clean",
+    response_model=Envelope[QueueCleaned],
+    responses=error_responses(403, 404, 422),
+    summary="Delete a queue's jobs that finished in a state before an age",
+)
+async def clean_queue(name: QueueName, body: CleanQueue, request: Request) -> Any:
+    state, _ = admin_caller(request)
+    await known_queue(state, name)
+    removed = await state.engine.clean(name, [JobState(body.status)], body.olderThanSeconds)
+    return ok({"queue": name, "removed": removed}, "Queue cleaned")
+
+
+@router.post(
+    "/queues/{name}/empty",
+    response_model=Envelope[QueueEmptied],
+    responses=error_responses(403, 404),
+    summary="Cancel (and refund) every waiting job of a queue",
+)
+async def empty_queue(name: QueueName, request: Request) -> Any:
+    state, _ = admin_caller(request)
+    await known_queue(state, name)
+    cancelled = await state.engine.empty(name)
+    return ok({"queue": name, "cancelled": cancelled}, "Queue emptied")
+
+
+async def known_queue(state: ApiState, name: str) -> None:
+    """A queue of the catalog or one the store has seen; else 404."""
     engine = state.engine
     if name in engine.catalog.queues:
         return

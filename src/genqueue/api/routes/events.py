@@ -98,6 +98,13 @@ async def _messages(
         if job.state.is_final:
             yield sse(subscription.start_id, job.state.value, _snapshot(engine, job))
             return
+    async for message in live_messages(subscription, until_final=True):
+        yield message
+
+
+async def live_messages(subscription: Subscription, *, until_final: bool) -> AsyncIterator[bytes]:
+    """A subscription's events as they come, with a heartbeat comment while it is quiet;
+    ends when it overflows or ends (and after a final event with `until_final`)."""
     while True:
         live = await subscription.next(HEARTBEAT_SECONDS)
         if live is None:
@@ -106,7 +113,7 @@ async def _messages(
             yield b": heartbeat\n\n"
             continue
         yield event_message(live)
-        if live.kind.is_final:
+        if until_final and live.kind.is_final:
             return
 
 

@@ -32,6 +32,9 @@ key                                     type    holds
 {p}:q:<q>:wake                          list    one token while the queue has claimable work;
                                                 idle workers BLPOP it
 {p}:q:<q>:durations[=<type>]            list    the last 50 run times, newest first
+{p}:q:<q>:depth                         zset    depth samples by minute, one per minute
+                                                as "<minute>:<waiting>:<active>:<delayed>"
+                                                (8 days kept; workers write them)
 {p}:all                                 zset    every job by seq (listing without filters)
 {p}:owner:<owner>                       zset    an owner's jobs by seq
 {p}:tag:<len>:<name>=<value>            zset    the jobs carrying a tag, by seq

@@ -9,7 +9,15 @@ from typing import Any
 from genqueue.engine.errors import JobNotFound
 from genqueue.engine.job import FINAL_STATES, Job, JobState
 from genqueue.engine.policy import Retention
-from genqueue.engine.store import ListQuery, MinuteStats, Page, QueueState
+from genqueue.engine.store import (
+    DEPTH_SECONDS,
+    MIN_ID_PREFIX,
+    DepthSample,
+    ListQuery,
+    MinuteStats,
+    Page,
+    QueueState,
+)
 from genqueue.stores.redis.base import RedisBase
 from genqueue.stores.redis.codec import (
     job_from_flat,
@@ -50,6 +58,7 @@ class Operations(RedisBase):
         args.append(str(len(query.tags)))
         for name, value in sorted(query.tags.items()):
             args += [name, value]
+        args += [query.text or "", str(MIN_ID_PREFIX)]
         total, page = await self._run("list", self.keys.all, now, *args)
         return Page([job_from_flat(flat) for flat in page], int(total))
 
@@ -118,6 +127,31 @@ class Operations(RedisBase):
             hashes = await pipe.execute()
         return stats_from_hashes(list(zip(minutes, hashes, strict=True)), queue)
 
+    @at_edge
+    async def record_depth(self, samples: Sequence[DepthSample]) -> None:
+        if not samples:
+            return
+        args: list[str] = []
+        for s in samples:
+            args += [s.queue, str(s.minute), str(s.waiting), str(s.active), str(s.delayed)]
+        since = min(s.minute for s in samples) - DEPTH_SECONDS
+        await self._run("record_depth", self.keys.queues, time.time(), str(since), *args)
+
+    @at_edge
+    async def depth(self, since: float, queue: str | None = None) -> list[DepthSample]:
+        names = [queue] if queue is not None else sorted(await self.redis.hkeys(self.keys.queues))
+        start = int(since // 60) * 60
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for name in names:
+                pipe.zrangebyscore(self.keys.queue(name, "depth"), start, "+inf")
+            replies = await pipe.execute()
+        samples = [
+            _depth_sample(name, member)
+            for name, members in zip(names, replies, strict=True)
+            for member in members
+        ]
+        return sorted(samples, key=lambda s: (s.minute, s.queue))
+
     # -- operations -----------------------------------------------------------------
 
     @at_edge
@@ -131,6 +165,10 @@ class Operations(RedisBase):
     @at_edge
     async def promote(self, job_id: str, now: float) -> Job:
         return await self._transition("promote", job_id, now)
+
+    @at_edge
+    async def delete(self, job_id: str, now: float) -> Job:
+        return await self._transition("delete", job_id, now)
 
     @at_edge
     async def set_paused(self, queue: str, paused: bool) -> None:
@@ -162,6 +200,8 @@ class Operations(RedisBase):
         for queue in sorted(await self.redis.hkeys(self.keys.queues)):
             policy = retention.get(queue, default)
             removed += await self.clean(queue, sorted(FINAL_STATES), now - policy.max_age_seconds)
+            depth = self.keys.queue(queue, "depth")
+            await self.redis.zremrangebyscore(depth, "-inf", f"({now - DEPTH_SECONDS}")
             if policy.max_count is not None:
                 key = self.keys.queue(queue, "all")
                 removed += await self._in_batches(
@@ -181,6 +221,11 @@ class Operations(RedisBase):
     @at_edge
     async def empty(self, queue: str, now: float) -> int:
         return await self._in_batches("empty", self.keys.queue(queue, "pending"), now, queue)
+
+
+def _depth_sample(queue: str, member: str) -> DepthSample:
+    minute, waiting, active, delayed = (int(part) for part in member.split(":"))
+    return DepthSample(queue, minute, waiting, active, delayed)
 
 
 def _queue_state(name: str, paused: bool, r: list[Any]) -> QueueState:

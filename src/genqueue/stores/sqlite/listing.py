@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from genqueue.engine.job import JobState
-from genqueue.engine.store import ListQuery
+from genqueue.engine.store import MIN_ID_PREFIX, ListQuery
+
+_TEXT_CLAUSE = (
+    "(id = :text OR (length(:text) >= :min_prefix AND substr(id, 1, length(:text)) = :text)"
+    " OR owner = :text OR type = :text"
+    " OR id IN (SELECT job_id FROM job_tags WHERE value = :text))"
+)
+"""A search word: an id (whole or a prefix), an owner, a type or a tag value, exactly."""
 
 _STATE_CLAUSES = {
     JobState.PENDING: "(state = 'pending' OR (state = 'delayed' AND run_at <= :now))",
@@ -42,4 +49,7 @@ def list_jobs_sql(query: ListQuery, now: float) -> tuple[str, dict[str, Any]]:
         )
         params[f"tag{i}"] = name
         params[f"tagv{i}"] = value
+    if query.text is not None:
+        clauses.append(_TEXT_CLAUSE)
+        params.update(text=query.text, min_prefix=MIN_ID_PREFIX)
     return " AND ".join(clauses), params

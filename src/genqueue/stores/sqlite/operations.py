@@ -12,6 +12,8 @@ from genqueue.engine.events import EventKind
 from genqueue.engine.job import FINAL_STATES, Job, JobState
 from genqueue.engine.policy import Retention
 from genqueue.engine.store import (
+    DEPTH_SECONDS,
+    DepthSample,
     ListQuery,
     MinuteStats,
     Page,
@@ -21,6 +23,7 @@ from genqueue.stores.sqlite import bookkeeping as book
 from genqueue.stores.sqlite.base import SqliteBase
 from genqueue.stores.sqlite.listing import list_jobs_sql
 from genqueue.stores.sqlite.rows import (
+    depth_from_row,
     job_from_row,
     stats_from_row,
 )
@@ -111,6 +114,25 @@ class Operations(SqliteBase):
         rows = await self.db.read(lambda c: c.execute(Q["minute_stats"], params).fetchall())
         return [stats_from_row(r) for r in rows]
 
+    async def record_depth(self, samples: Sequence[DepthSample]) -> None:
+        rows = [
+            {
+                "queue": s.queue,
+                "minute": s.minute,
+                "waiting": s.waiting,
+                "active": s.active,
+                "delayed": s.delayed,
+            }
+            for s in samples
+        ]
+        if rows:
+            await self.db.write(lambda c: c.executemany(Q["add_depth"], rows))
+
+    async def depth(self, since: float, queue: str | None = None) -> list[DepthSample]:
+        params = {"since": int(since // 60) * 60, "queue": queue}
+        rows = await self.db.read(lambda c: c.execute(Q["depth_since"], params).fetchall())
+        return [depth_from_row(r) for r in rows]
+
     # -- operations -----------------------------------------------------------------
 
     async def cancel(self, job_id: str, now: float) -> Job:
@@ -149,6 +171,21 @@ class Operations(SqliteBase):
                 current = self._existing(conn, job_id)
                 raise InvalidTransition(job_id, current["state"], "promote")
             return job_from_row(row)
+
+        result: Job = await self._write(tx)
+        return result
+
+    async def delete(self, job_id: str, now: float) -> Job:
+        def tx(conn: sqlite3.Connection) -> Job:
+            row = conn.execute(Q["cancel_waiting"], {"id": job_id, "now": now}).fetchone()
+            if row is not None:
+                self._end_cancelled(conn, row, now)
+            deleted = conn.execute(Q["delete_finished_job"], {"id": job_id}).fetchone()
+            if deleted is None:
+                current = self._existing(conn, job_id)
+                raise InvalidTransition(job_id, current["state"], "delete")
+            conn.execute(Q["delete_tags"], {"id": job_id})
+            return job_from_row(deleted)
 
         result: Job = await self._write(tx)
         return result
@@ -202,6 +239,7 @@ class Operations(SqliteBase):
             params = {"queue": group[0], "type": group[1], "keep": book.DURATION_SAMPLES_KEPT}
             conn.execute(Q["trim_durations"], params)
         conn.execute(Q["forget_workers"], {"before": now - DEAD_WORKER_SECONDS})
+        conn.execute(Q["trim_depth"], {"before": now - DEPTH_SECONDS})
 
     async def empty(self, queue: str, now: float) -> int:
         """Cancel and refund every waiting job of the queue, a batch per transaction."""

@@ -215,6 +215,17 @@ ON CONFLICT (queue, type, minute) DO UPDATE SET
 SELECT * FROM minute_stats WHERE minute >= :since AND (:queue IS NULL OR queue = :queue)
 ORDER BY minute, queue, type;
 
+-- name: add_depth
+INSERT OR IGNORE INTO queue_depth (queue, minute, waiting, active, delayed)
+VALUES (:queue, :minute, :waiting, :active, :delayed);
+
+-- name: depth_since
+SELECT * FROM queue_depth WHERE minute >= :since AND (:queue IS NULL OR queue = :queue)
+ORDER BY minute, queue;
+
+-- name: trim_depth
+DELETE FROM queue_depth WHERE minute < :before;
+
 -- name: count_in_state
 SELECT COUNT(*) FROM jobs WHERE queue = :queue AND state = :state;
 
@@ -250,6 +261,9 @@ DELETE FROM jobs WHERE id IN (
     ORDER BY completed_at DESC LIMIT :batch OFFSET :keep
 )
 RETURNING id;
+
+-- name: delete_finished_job
+DELETE FROM jobs WHERE id = :id AND state IN ('completed', 'failed', 'cancelled') RETURNING *;
 
 -- name: delete_tags
 DELETE FROM job_tags WHERE job_id = :id;

@@ -9,7 +9,14 @@ from typing import Any
 from genqueue.engine.events import Event, EventKind
 from genqueue.engine.job import Job, JobState, Progress
 from genqueue.engine.records import Record
-from genqueue.engine.store import LedgerEntry, LedgerKind, MinuteStats, NewJob, WorkerInfo
+from genqueue.engine.store import (
+    DepthSample,
+    LedgerEntry,
+    LedgerKind,
+    MinuteStats,
+    NewJob,
+    WorkerInfo,
+)
 
 
 def dumps(value: Any) -> str:
@@ -117,6 +124,16 @@ def stats_from_row(row: sqlite3.Row) -> MinuteStats:
         failed=row["failed"],
         duration_sum=row["duration_sum"],
         duration_max=row["duration_max"],
+    )
+
+
+def depth_from_row(row: sqlite3.Row) -> DepthSample:
+    return DepthSample(
+        queue=row["queue"],
+        minute=int(row["minute"]),
+        waiting=int(row["waiting"]),
+        active=int(row["active"]),
+        delayed=int(row["delayed"]),
     )
 
 

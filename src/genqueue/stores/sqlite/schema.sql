@@ -117,6 +117,17 @@ CREATE TABLE IF NOT EXISTS minute_stats (
     PRIMARY KEY (queue, type, minute)
 ) WITHOUT ROWID;
 
+-- How many jobs of a queue waited, ran and were delayed at the start of each minute: one
+-- row per queue and minute, written by the workers' maintenance loop (the first one wins).
+CREATE TABLE IF NOT EXISTS queue_depth (
+    queue   TEXT NOT NULL,
+    minute  INTEGER NOT NULL,
+    waiting INTEGER NOT NULL,
+    active  INTEGER NOT NULL,
+    delayed INTEGER NOT NULL,
+    PRIMARY KEY (minute, queue)
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS durations (
     queue    TEXT NOT NULL,
     type     TEXT NOT NULL,

@@ -5,7 +5,8 @@
 -- KEYS[1] the index of every job (routes the call to the store's slot)
 -- ARGV[1..4] common (see _lib.lua); ARGV[2] is when a delayed job counts as pending
 -- ARGV[5] limit  ARGV[6] skip  ARGV[7] owner ('' for any)  ARGV[8] queue ('' for any)
--- ARGV[9] n, then n types; then m, then m states; then t, then t tag name, value pairs
+-- ARGV[9] n, then n types; then m, then m states; then t, then t tag name, value pairs;
+-- then a search word ('' for none) and the shortest id prefix it may match as
 -- Returns {total, {job fields}...}
 local limit, skip, owner, queue = tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7], ARGV[8]
 local at = 9
@@ -20,8 +21,27 @@ end
 local types, ntypes = set_of()
 local states, nstates = set_of()
 local tags = {}
-for k = 0, tonumber(ARGV[at]) - 1 do
+local ntags = tonumber(ARGV[at])
+for k = 0, ntags - 1 do
   tags[#tags + 1] = tag_key(ARGV[at + 1 + 2 * k], ARGV[at + 2 + 2 * k])
+end
+at = at + 1 + 2 * ntags
+local text, min_prefix = ARGV[at], tonumber(ARGV[at + 1])
+
+-- The search word is the job's id (whole or a long enough prefix), owner, type or a tag value.
+local function found(id, v)
+  if text == '' or id == text or v[1] == text or v[3] == text then
+    return true
+  end
+  if #text >= min_prefix and string.sub(id, 1, #text) == text then
+    return true
+  end
+  for _, value in pairs(cjson.decode(v[6] or '{}')) do
+    if value == text then
+      return true
+    end
+  end
+  return false
 end
 
 local indexes = {}
@@ -37,7 +57,7 @@ for _, key in ipairs(indexes) do
 end
 
 local function matches(id)
-  local v = redis.call('HMGET', job_key(id), 'owner', 'queue', 'type', 'state', 'run_at')
+  local v = redis.call('HMGET', job_key(id), 'owner', 'queue', 'type', 'state', 'run_at', 'tags')
   if (owner ~= '' and v[1] ~= owner) or (queue ~= '' and v[2] ~= queue) then
     return false
   end
@@ -48,7 +68,7 @@ local function matches(id)
   if state == 'delayed' and tonumber(v[5]) <= NOW_N then
     state = 'pending'
   end
-  if nstates > 0 and not states[state] then
+  if (nstates > 0 and not states[state]) or not found(id, v) then
     return false
   end
   for _, key in ipairs(tags) do
@@ -60,7 +80,7 @@ local function matches(id)
 end
 
 local page, total = {}, 0
-if #indexes <= 1 and ntypes == 0 and nstates == 0 then
+if #indexes <= 1 and ntypes == 0 and nstates == 0 and text == '' then
   total = redis.call('ZCARD', base)
   for _, id in ipairs(redis.call('ZREVRANGE', base, skip, skip + limit - 1)) do
     page[#page + 1] = whole(id)
