@@ -79,7 +79,9 @@ export function drawQueues(container, queues, throughputOf, handlers) {
     replace(container, h("div", { class: "card empty" }, "No queue yet: submit a job and it shows here."));
     return;
   }
-  replace(container, queues.map((queue) => {
+  const total = (q) => STATES.reduce((sum, state) => sum + (q.counts?.[state] ?? 0), 0);
+  const ordered = [...queues].sort((a, b) => Number(b.unserved) - Number(a.unserved) || Number(total(b) > 0) - Number(total(a) > 0) || a.name.localeCompare(b.name));
+  replace(container, ordered.map((queue) => {
     const counts = queue.counts ?? {};
     const chips = STATES.map((state) =>
       h("button", {
