@@ -42,6 +42,8 @@ async def test_an_admin_retries_a_failed_job_and_sees_it_complete_live(
 
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+    await page.emulate_media(color_scheme="dark")
+    await page.screenshot(path=str(ARTIFACTS / "dashboard-dark.png"), full_page=True)
 
     await card.get_by_test_id("count-failed").click()
     row = page.locator(f"tr[data-job-id='{failing}']")
