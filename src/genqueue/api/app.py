@@ -20,6 +20,7 @@ from genqueue.api.routes import (
     admin_jobs,
     admin_stats,
     assets,
+    dashboard,
     events,
     health,
     jobs,
@@ -86,6 +87,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(assets.router)
+    dashboard.install(app)
     seed_routers = (characters.router, library360.router, stories.router, snap2story.router)
     admin_routers = (admin.router, admin_jobs.router, admin_stats.router, admin_events.router)
     api_routers = (jobs.router, events.router, *admin_routers, *seed_routers)

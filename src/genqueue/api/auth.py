@@ -3,11 +3,18 @@
 The algorithm comes from configuration, never from the token. Verified tokens are kept
 in a small cache until shortly before they expire, so a client polling with one token
 pays for one signature check, not one per request.
+
+The dashboard's login keeps an admin's token in the `genqueue_admin` cookie. A browser
+sends cookies on its own, so the cookie is accepted only where the dashboard needs it
+(admin routes, the queue and job actions it offers, /metrics, the page itself), only for
+an admin, and a state-changing request made with it must carry `X-Genqueue-Dashboard: 1`,
+a header no cross-site form can set.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -28,8 +35,24 @@ CACHE_SIZE = 10_000
 REQUIRED_CLAIMS = ["exp", "sub"]
 
 
+DASHBOARD_COOKIE = "genqueue_admin"
+CSRF_HEADER = "X-Genqueue-Dashboard"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+COOKIE_PATHS = re.compile(r"/api/v1/(?:admin|queues)(?:/.*)?|/metrics|/admin/queues/?")
+"""Where the dashboard cookie counts: the admin API, /metrics and the dashboard page."""
+COOKIE_JOB_ACTIONS = {
+    "POST": re.compile(r"/api/v1/jobs/[^/]+/retry"),
+    "DELETE": re.compile(r"/api/v1/jobs/[^/]+"),
+}
+"""The generic job routes the dashboard's retry and cancel buttons call."""
+
+
 class AuthError(Exception):
     """The request carries no usable credentials; answered with 401."""
+
+
+class Forbidden(Exception):
+    """The credentials are good but do not allow this request; answered with 403."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,15 +121,39 @@ class Authenticator:
         self._cache: dict[str, tuple[Principal, float]] = {}
 
     async def authenticate(self, authorization: str | None) -> Principal:
-        token = _bearer(authorization)
+        principal, _ = await self.verify(_bearer(authorization))
+        return principal
+
+    async def verify(self, token: str) -> tuple[Principal, float]:
+        """The token's principal and expiry (Unix seconds)."""
         cached = self._cache.get(token)
         if cached is not None and cached[1] > time.time():
-            return cached[0]
+            return cached
         claims = await self._verify(token)
-        principal = _principal(claims)
+        session = (_principal(claims), float(claims["exp"]))
         if len(self._cache) >= CACHE_SIZE:
             self._cache.clear()
-        self._cache[token] = (principal, float(claims["exp"]))
+        self._cache[token] = session
+        return session
+
+    async def authenticate_request(
+        self,
+        method: str,
+        path: str,
+        authorization: str | None,
+        cookie: str | None,
+        csrf: str | None,
+    ) -> Principal:
+        """The caller of a request: the Bearer header when there is one, else the dashboard
+        cookie where it counts (see the module docstring); AuthError or Forbidden if not."""
+        token = dashboard_token(cookie) if cookie_accepted(method, path) else None
+        if authorization or token is None:
+            return await self.authenticate(authorization)
+        principal, _ = await self.verify(token)
+        if not principal.admin:
+            raise Forbidden("the dashboard session is not an admin's")
+        if method not in SAFE_METHODS and csrf != "1":
+            raise Forbidden(f"requests made with the dashboard cookie need {CSRF_HEADER}: 1")
         return principal
 
     async def _verify(self, token: str) -> dict[str, Any]:
@@ -132,6 +179,22 @@ class Authenticator:
         except jwt.PyJWTError as exc:
             raise AuthError(f"invalid token: {exc}") from None
         return claims
+
+
+def cookie_accepted(method: str, path: str) -> bool:
+    if COOKIE_PATHS.fullmatch(path):
+        return True
+    action = COOKIE_JOB_ACTIONS.get(method)
+    return action is not None and action.fullmatch(path) is not None
+
+
+def dashboard_token(cookie: str | None) -> str | None:
+    """The token in the dashboard cookie of a `Cookie` header, if any."""
+    for item in (cookie or "").split(";"):
+        name, sep, value = item.strip().partition("=")
+        if sep and name == DASHBOARD_COOKIE and value.strip('"'):
+            return value.strip('"')
+    return None
 
 
 def _bearer(authorization: str | None) -> str:

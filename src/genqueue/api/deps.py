@@ -12,7 +12,7 @@ from collections.abc import Collection
 from fastapi import Request
 from starlette.exceptions import HTTPException
 
-from genqueue.api.auth import Principal
+from genqueue.api.auth import CSRF_HEADER, AuthError, Forbidden, Principal
 from genqueue.api.state import ApiState
 from genqueue.engine.engine import Engine
 from genqueue.engine.errors import JobNotFound
@@ -37,6 +37,28 @@ def admin_caller(request: Request) -> tuple[ApiState, Principal]:
     if not user.admin:
         raise HTTPException(403, "this route needs an admin token (role: admin)")
     return state, user
+
+
+async def page_admin(request: Request) -> Principal:
+    """The admin calling a route outside /api/ (the dashboard page, /metrics), which
+    `GuardMiddleware` does not see: by Bearer header or dashboard cookie, by the same rules.
+    401 without usable credentials, 403 for a user's."""
+    headers = request.headers
+    try:
+        principal = await app_state(request).authenticator.authenticate_request(
+            request.method,
+            request.url.path,
+            headers.get("authorization"),
+            headers.get("cookie"),
+            headers.get(CSRF_HEADER),
+        )
+    except AuthError as exc:
+        raise HTTPException(401, str(exc), {"WWW-Authenticate": "Bearer"}) from None
+    except Forbidden as exc:
+        raise HTTPException(403, str(exc)) from None
+    if not principal.admin:
+        raise HTTPException(403, "this route needs an admin token (role: admin)")
+    return principal
 
 
 async def visible_job(

@@ -1,8 +1,9 @@
 """Pure ASGI middleware that runs before any routing or body parsing.
 
 `GuardMiddleware` authenticates every /api/ request (so a bad token answers 401 even on
-an unknown path or with an invalid body) and applies the per-user rate limits; /assets/
-needs no token (its keys are unguessable) and is limited per client address instead.
+an unknown path or with an invalid body; the dashboard cookie counts where auth.py says)
+and applies the per-user rate limits; /assets/ needs no token (its keys are unguessable)
+and is limited per client address instead.
 `BodyLimitMiddleware` counts request body bytes as they arrive, chunked bodies included.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from genqueue.api.auth import AuthError
+from genqueue.api.auth import CSRF_HEADER, AuthError, Forbidden
 from genqueue.api.envelope import error_body
 from genqueue.api.state import ApiState
 from genqueue.engine.errors import StoreUnavailable
@@ -83,11 +84,18 @@ class GuardMiddleware:
             await self.app(scope, receive, send)
             return
         try:
-            principal = await self.state.authenticator.authenticate(
-                _header(scope, b"authorization")
+            principal = await self.state.authenticator.authenticate_request(
+                scope["method"],
+                scope["path"],
+                _header(scope, b"authorization"),
+                _header(scope, b"cookie"),
+                _header(scope, CSRF_HEADER.lower().encode()),
             )
         except AuthError as exc:
             await _send_error(send, 401, str(exc), headers=[(b"www-authenticate", b"Bearer")])
+            return
+        except Forbidden as exc:
+            await _send_error(send, 403, str(exc))
             return
         if await self._over_limit(scope, principal.user_id, send):
             return
