@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.api.conftest import Api, StartApi, eventually
+from tests.api.conftest import Api, StartApi, eventually, make_token
 from tests.redis_support import start_server, stop_server
 
 Series = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -117,6 +117,10 @@ async def test_metrics_need_an_admin_unless_public(start_api: StartApi) -> None:
     assert (
         await api.client.get("/metrics", headers={"Authorization": "Bearer x"})
     ).status_code == 401
+    cookie = {"Cookie": f"genqueue_admin={make_token('root', admin=True)}"}
+    assert (await api.client.get("/metrics", headers=cookie)).status_code == 200
+    user_cookie = {"Cookie": f"genqueue_admin={make_token('bob')}"}
+    assert (await api.client.get("/metrics", headers=user_cookie)).status_code == 403
     public = await start_api(embedded_workers=0, metrics_public=True)
     answer = await public.client.get("/metrics")
     assert answer.status_code == 200

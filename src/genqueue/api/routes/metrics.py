@@ -1,7 +1,7 @@
 """`GET /metrics`: Prometheus text for admins, or for anyone with GENQUEUE_METRICS_PUBLIC=true.
 
-It sits outside /api/, so `GuardMiddleware` does not authenticate it: the route does, with
-the same tokens (a principal something upstream already put on the request is used as is).
+It sits outside /api/, so `GuardMiddleware` does not authenticate it: the route does, by
+the same rules (an admin Bearer token or the dashboard's cookie).
 """
 
 from __future__ import annotations
@@ -11,13 +11,10 @@ import asyncio
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
-from starlette.exceptions import HTTPException
 
-from genqueue.api.auth import AuthError, Principal
-from genqueue.api.deps import app_state
+from genqueue.api.deps import app_state, page_admin
 from genqueue.api.errors import error_responses
 from genqueue.api.metrics import read_snapshot, render
-from genqueue.api.state import ApiState
 from genqueue.api.timing import HttpTimings
 from genqueue.engine.errors import StoreUnavailable
 
@@ -36,9 +33,7 @@ router = APIRouter(tags=["health"])
 async def metrics(request: Request) -> Response:
     state = app_state(request)
     if not state.settings.metrics_public:
-        principal = await _principal(request, state)
-        if not principal.admin:
-            raise HTTPException(403, "/metrics needs an admin token (role: admin)")
+        await page_admin(request)
     seconds = state.settings.metrics_timeout_seconds
     try:
         async with asyncio.timeout(seconds):
@@ -47,13 +42,3 @@ async def metrics(request: Request) -> Response:
         raise StoreUnavailable(f"the store did not answer /metrics within {seconds:g}s") from None
     timings: HttpTimings = request.app.state.http_timings
     return Response(render(snapshot, timings), media_type=CONTENT_TYPE_LATEST)
-
-
-async def _principal(request: Request, state: ApiState) -> Principal:
-    known: Principal | None = request.scope.get("state", {}).get("principal")
-    if known is not None:
-        return known
-    try:
-        return await state.authenticator.authenticate(request.headers.get("authorization"))
-    except AuthError as exc:
-        raise HTTPException(401, str(exc), {"WWW-Authenticate": "Bearer"}) from None
