@@ -16,6 +16,7 @@ from genqueue.api.middleware import BodyLimitMiddleware, GuardMiddleware
 from genqueue.api.openapi import install_openapi
 from genqueue.api.routes import admin, assets, events, health, jobs
 from genqueue.api.seeds import characters, library360, snap2story, stories
+from genqueue.api.socketio import SocketMount, SocketServer
 from genqueue.api.state import ApiState
 from genqueue.bootstrap import Runtime, open_runtime
 from genqueue.config import Settings
@@ -86,6 +87,7 @@ def create_app(
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
             max_age=600,
         )
+    app.add_middleware(SocketMount, server=SocketServer(state))
     return app
 
 
