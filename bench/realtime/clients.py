@@ -23,6 +23,7 @@ import threading
 import time
 from array import array
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bench.realtime.wire import (
     OP_CLOSE,
@@ -266,8 +267,7 @@ async def run(plan: Plan, out: str) -> dict[str, object]:
     stop.cancel()
     for subscriber in subscribers:
         subscriber.finish(False)
-    with open(out, "wb") as file:
-        stats.latencies.tofile(file)
+    Path(out).write_bytes(stats.latencies.tobytes())
     return {
         "connected": len(subscribers),
         "connect_failed": len(failed),

@@ -157,7 +157,7 @@ def collect(
     results = []
     latencies: array[float] = array("d")
     for process, out in clients:
-        assert process.stdin is not None and process.stdout is not None
+        assert process.stdout is not None
         timer = threading.Timer(max(0.0, deadline - time.monotonic()), _stop, (process,))
         timer.start()
         results.append(json.loads(process.stdout.readline()))

@@ -105,9 +105,22 @@ async def _messages(
                 return
             yield b": heartbeat\n\n"
             continue
-        yield event_message(live)
-        if live.kind.is_final:
+        chunk, final = _frames(subscription, [live, *subscription.ready()])
+        yield chunk
+        if final:
             return
+
+
+def _frames(subscription: Subscription, events: list[Event]) -> tuple[bytes, bool]:
+    """The frames of the events queued so far as one chunk (one write for a reader that
+    fell behind), each encoded once per event by the hub; True when it holds the final
+    one, where the chunk stops."""
+    frames = []
+    for event in events:
+        frames.append(subscription.hub.encoded(event, event_message))
+        if event.kind.is_final:
+            return b"".join(frames), True
+    return b"".join(frames), False
 
 
 def _snapshot(engine: Engine, job: Job) -> dict[str, Any]:
