@@ -267,7 +267,7 @@ async def run(plan: Plan, out: str) -> dict[str, object]:
     stop.cancel()
     for subscriber in subscribers:
         subscriber.finish(False)
-    Path(out).write_bytes(stats.latencies.tobytes())
+    _save(out, stats.latencies)
     return {
         "connected": len(subscribers),
         "connect_failed": len(failed),
@@ -278,6 +278,10 @@ async def run(plan: Plan, out: str) -> dict[str, object]:
         "finished_at": finished_at,
         "errors": (failed + stats.errors)[:5],
     }
+
+
+def _save(out: str, latencies: array[float]) -> None:
+    Path(out).write_bytes(latencies.tobytes())
 
 
 def _stop_line() -> asyncio.Future[None]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import os
 import struct
+from datetime import datetime
 
 AT_KEY = b'"at":'
 OP_TEXT = 0x1
@@ -15,7 +16,8 @@ OP_PONG = 0xA
 
 
 def stamp(payload: bytes) -> float | None:
-    """The number after `"at":` in a JSON object, or None when there is none."""
+    """The Unix time after `"at":` in a JSON object (a number, or an ISO 8601 string as
+    genqueue's Socket.IO payloads carry it), or None when there is none."""
     start = payload.find(AT_KEY)
     if start < 0:
         return None
@@ -24,8 +26,11 @@ def stamp(payload: bytes) -> float | None:
     size = len(payload)
     while end < size and payload[end] not in b",}]":
         end += 1
+    text = payload[start:end].strip()
     try:
-        return float(payload[start:end])
+        if text.startswith(b'"'):
+            return datetime.fromisoformat(text.strip(b'"').decode()).timestamp()
+        return float(text)
     except ValueError:
         return None
 
