@@ -11,7 +11,7 @@ ARQ_STAMP := $(ARQ_VENV)/.installed
 ARQ_REQUIREMENTS = $$($(PYTHON) -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['peers-arq'])")
 NODE_PEER := bench/peers/bullmq_node
 NODE_STAMP := $(NODE_PEER)/node_modules/.installed
-.PHONY: .venv run test lint format bench bench-api bench-peers clean
+.PHONY: .venv run test lint format bench bench-api bench-peers bench-realtime clean
 
 .venv: $(STAMP)
 
@@ -73,3 +73,7 @@ bench-peers: $(PEERS_STAMP) $(ARQ_STAMP) $(NODE_STAMP)
 
 clean:
 	rm -rf $(VENV) .venv-peers $(NODE_PEER)/node_modules build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# QUICK=1 runs 200 subscribers once (a smoke run).
+bench-realtime: $(BENCH_STAMP)
+	$(BIN)/python bench/realtime_fanout.py $(if $(QUICK),--quick,)

@@ -93,6 +93,17 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias="CORS_ORIGINS"
     )
+    ws_ping_interval: int = Field(
+        default=25000,
+        ge=1000,
+        le=3_600_000,
+        validation_alias="WS_PING_INTERVAL",
+        description="Socket.IO ping interval in ms (engine.io announces whole seconds).",
+    )
+    ws_ping_timeout: int = Field(
+        default=20000, ge=100, le=3_600_000, validation_alias="WS_PING_TIMEOUT"
+    )
+    ws_max_per_user: int = Field(default=20, ge=1, validation_alias="GENQUEUE_WS_MAX_PER_USER")
     provider: Literal["local", "openai"] = Field(
         default="local", validation_alias="GENQUEUE_PROVIDER"
     )

@@ -27,6 +27,7 @@ from genqueue.api.routes import (
     metrics,
 )
 from genqueue.api.seeds import characters, library360, snap2story, stories
+from genqueue.api.socketio import SocketMount, SocketServer
 from genqueue.api.state import ApiState
 from genqueue.api.timing import HttpTimingMiddleware, HttpTimings
 from genqueue.bootstrap import Runtime, open_runtime
@@ -109,6 +110,7 @@ def create_app(
         for r in router.routes
     ]
     app.add_middleware(HttpTimingMiddleware, timings=timings, routes=routes)
+    app.add_middleware(SocketMount, server=SocketServer(state))
     return app
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
 
 from genqueue.engine.engine import Engine
@@ -28,7 +29,9 @@ QUEUE_SIZE = 1000
 ERROR_BACKOFF_SECONDS = 1.0
 EVERYTHING = "all"
 
+FRAMES_KEPT = 4096
 Listener = Callable[[Event], None]
+Encoder = Callable[[Event], bytes]
 """Called on the loop for every event of the feed, in order; it must not block."""
 
 
@@ -38,6 +41,10 @@ class Subscription:
     When a slow reader lets the queue fill up, the subscription is marked `overflowed`
     and gets no more events: its reader should end the stream (an SSE client then
     reconnects with Last-Event-ID and replays what it missed).
+
+    The queue is a deque with one waiter future rather than an `asyncio.Queue` read
+    through `wait_for`: that made a task and a timeout per event per subscriber, the
+    larger part of the fan-out's cost.
     """
 
     def __init__(self, hub: EventHub, key: str, start_id: str) -> None:
@@ -47,35 +54,57 @@ class Subscription:
         self.overflowed = False
         self.ended = False
         """Set when the process shuts down: the reader should end its stream now."""
-        self.queue: asyncio.Queue[Event | None] = asyncio.Queue(QUEUE_SIZE)
+        self.queue: deque[Event] = deque()
+        self._waiter: asyncio.Future[None] | None = None
 
     def offer(self, event: Event) -> None:
         if self.overflowed or self.ended:
             return
-        try:
-            self.queue.put_nowait(event)
-        except asyncio.QueueFull:
+        if len(self.queue) >= QUEUE_SIZE:
             self.overflowed = True
-            self.queue.get_nowait()
-            self.queue.put_nowait(None)
+        else:
+            self.queue.append(event)
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     async def next(self, wait_seconds: float) -> Event | None:
         """The next event, or None after `wait_seconds`, once overflowed or once ended."""
-        if self.ended or (self.overflowed and self.queue.empty()):
+        if not self.queue and not self.ended and not self.overflowed:
+            loop = asyncio.get_running_loop()
+            self._waiter = waiter = loop.create_future()
+            timer = loop.call_later(wait_seconds, _resolve, waiter)
+            try:
+                await waiter
+            finally:
+                timer.cancel()
+                self._waiter = None
+        if self.ended or not self.queue:
             return None
-        try:
-            return await asyncio.wait_for(self.queue.get(), wait_seconds)
-        except TimeoutError:
-            return None
+        return self.queue.popleft()
+
+    def ready(self) -> list[Event]:
+        """The events already queued, taken at once without waiting (none once ended)."""
+        if self.ended:
+            return []
+        events = list(self.queue)
+        self.queue.clear()
+        return events
 
     def end(self) -> None:
         self.ended = True
-        if self.queue.full():
-            self.queue.get_nowait()
-        self.queue.put_nowait(None)
+        self._wake()
 
     def close(self) -> None:
         self.hub.unsubscribe(self)
+
+
+def _resolve(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 class EventHub:
@@ -87,6 +116,18 @@ class EventHub:
         self._listeners: list[Listener] = []
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self._frames: OrderedDict[tuple[Encoder, str], bytes] = OrderedDict()
+
+    def encoded(self, event: Event, encoder: Encoder) -> bytes:
+        """`encoder(event)`, computed once per event however many subscribers send it
+        (the latest FRAMES_KEPT encodings are kept; ids are unique within the hub's feed)."""
+        key = (encoder, event.id)
+        frame = self._frames.get(key)
+        if frame is None:
+            frame = self._frames[key] = encoder(event)
+            if len(self._frames) > FRAMES_KEPT:
+                self._frames.popitem(last=False)
+        return frame
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._tail())

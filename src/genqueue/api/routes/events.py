@@ -112,9 +112,24 @@ async def live_messages(subscription: Subscription, *, until_final: bool) -> Asy
                 return
             yield b": heartbeat\n\n"
             continue
-        yield event_message(live)
-        if until_final and live.kind.is_final:
+        chunk, final = _frames(subscription, [live, *subscription.ready()], until_final)
+        yield chunk
+        if final:
             return
+
+
+def _frames(
+    subscription: Subscription, events: list[Event], until_final: bool
+) -> tuple[bytes, bool]:
+    """The frames of the events queued so far as one chunk (one write for a reader that
+    fell behind), each encoded once per event by the hub; with `until_final`, True when
+    it holds a final one, where the chunk stops."""
+    frames = []
+    for event in events:
+        frames.append(subscription.hub.encoded(event, event_message))
+        if until_final and event.kind.is_final:
+            return b"".join(frames), True
+    return b"".join(frames), False
 
 
 def _snapshot(engine: Engine, job: Job) -> dict[str, Any]:
