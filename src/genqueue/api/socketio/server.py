@@ -101,6 +101,10 @@ class SocketServer:
         connection = self.connections.remove(sid)
         if connection is not None:
             self.fanout.drop(connection)
+            if not connection.socket.upgraded:
+                # a client that said goodbye over long-polling still has a GET waiting on
+                # the queue: end it now instead of after ping interval + timeout
+                connection.socket.queue.put_nowait(None)
 
     def _expired(self, connection: Connection) -> None:
         self.fanout.send(
