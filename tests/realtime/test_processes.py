@@ -280,15 +280,6 @@ async def test_two_servers_give_their_clients_the_same_events_of_one_job(
     assert ids[0] == ids[1] == ids[2]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Fanout.route (api/socketio/fanout.py) delivers a job's final event twice to a "
-        "connection in both job:<id> and owner:<user>: the final-event loop calls "
-        "leave_job, which pops the connection from the same `jobs` dict the owner loop "
-        "then checks with `sid not in jobs`"
-    ),
-)
 async def test_a_client_in_both_rooms_gets_the_final_event_once(
     redis_processes: Processes, connect: Connect
 ) -> None:

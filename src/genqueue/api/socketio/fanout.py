@@ -55,6 +55,9 @@ class Fanout:
         if not jobs and not owners:
             return
         packet = message_packet(messages.encode(*messages.event_message(event)))
+        # Taken before a final event empties the job's room: a socket in both rooms gets
+        # the event once, from the job's room.
+        in_job_room = set(jobs) if jobs else set()
         if jobs:
             if event.kind.is_final:
                 for connection in list(jobs.values()):
@@ -66,7 +69,7 @@ class Fanout:
                     connection.receive(event, packet)
         if owners:
             for sid, connection in owners.items():
-                if jobs is None or sid not in jobs:
+                if sid not in in_job_room:
                     connection.deliver(packet)
 
     def join_job(self, connection: Connection, job_id: str) -> None:
