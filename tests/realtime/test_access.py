@@ -117,9 +117,7 @@ async def test_another_users_job_and_an_unknown_job_answer_the_same(
     assert [e.name for e in bob.of_job(job_id)] == ["error"]
 
 
-async def test_an_admin_may_subscribe_to_anyones_job(
-    start_sio: StartSio, connect: Connect
-) -> None:
+async def test_an_admin_may_subscribe_to_anyones_job(start_sio: StartSio, connect: Connect) -> None:
     api = await start_sio()
     job_id = await submit_demo(api, "alice", steps=3, stepSeconds=0.05)
     admin = await connect(api.base_url, token("root", admin=True))
@@ -178,9 +176,7 @@ async def test_ping_is_acknowledged_and_answered_with_pong(
 
 async def _progress_seen(client: Client, job_id: str, count: int) -> list[Any]:
     async def check() -> list[Any] | None:
-        live = [
-            e for e in client.of_job(job_id) if e.name == "job_progress" and not _snap(e.data)
-        ]
+        live = [e for e in client.of_job(job_id) if e.name == "job_progress" and not _snap(e.data)]
         return live if len(live) >= count else None
 
     return await eventually(check)
