@@ -165,7 +165,7 @@ async def start_api(
             log_config=None,
             access_log=False,
             lifespan="on",
-            ws="none",
+            ws="websockets-sansio",
             timeout_graceful_shutdown=2,
         )
         server = uvicorn.Server(config)

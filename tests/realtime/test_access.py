@@ -11,8 +11,8 @@ import jwt
 import pytest
 import socketio
 
-from tests.api.conftest import eventually, make_token
-from tests.realtime.conftest import Client, Connect, StartSio, record, submit_demo, token
+from tests.api.conftest import StartApi, eventually, make_token
+from tests.realtime.conftest import Client, Connect, close, record, submit_demo, token
 
 QUIET_SECONDS = 0.5
 
@@ -32,8 +32,7 @@ async def refused(url: str, **kwargs: Any) -> list[Any]:
                 **kwargs,
             )
     finally:
-        if sio.connected:
-            await sio.disconnect()
+        await close(sio)
     return client.errors
 
 
@@ -41,23 +40,23 @@ def _codes(errors: list[Any]) -> list[str]:
     return [e["data"]["code"] for e in errors]
 
 
-async def test_connect_without_a_token_is_refused(start_sio: StartSio) -> None:
-    api = await start_sio()
+async def test_connect_without_a_token_is_refused(start_api: StartApi) -> None:
+    api = await start_api()
     errors = await refused(api.base_url)
     assert _codes(errors) == ["unauthorized"]
     assert "missing token" in errors[0]["message"]
 
 
-async def test_connect_with_a_bad_token_is_refused(start_sio: StartSio) -> None:
-    api = await start_sio()
+async def test_connect_with_a_bad_token_is_refused(start_api: StartApi) -> None:
+    api = await start_api()
     forged = make_token("alice", key="not-the-secret-" * 3)
     assert _codes(await refused(api.base_url, auth={"token": forged})) == ["unauthorized"]
     expired = make_token("alice", ttl=-10)
     assert _codes(await refused(api.base_url, auth={"token": expired})) == ["unauthorized"]
 
 
-async def test_a_token_in_the_query_string_only_is_refused(start_sio: StartSio) -> None:
-    api = await start_sio()
+async def test_a_token_in_the_query_string_only_is_refused(start_api: StartApi) -> None:
+    api = await start_api()
     errors = await refused(api.base_url, query=f"?token={token()}")
     assert _codes(errors) == ["unauthorized"]
     assert "query string" in errors[0]["message"]
@@ -72,9 +71,9 @@ async def _confirmed(client: Client) -> dict[str, Any]:
 
 
 async def test_a_token_in_the_auth_payload_is_confirmed(
-    start_sio: StartSio, connect: Connect
+    start_api: StartApi, connect: Connect
 ) -> None:
-    api = await start_sio()
+    api = await start_api()
     client = await connect(api.base_url, token("alice"))
     confirmed = await _confirmed(client)
     assert confirmed["userId"] == "alice"
@@ -84,9 +83,9 @@ async def test_a_token_in_the_auth_payload_is_confirmed(
 
 
 async def test_a_token_in_the_authorization_header_is_confirmed(
-    start_sio: StartSio, connect: Connect
+    start_api: StartApi, connect: Connect
 ) -> None:
-    api = await start_sio()
+    api = await start_api()
     client = await connect(api.base_url, headers={"Authorization": f"Bearer {token('bob')}"})
     confirmed = await _confirmed(client)
     assert confirmed["userId"] == "bob"
@@ -97,9 +96,9 @@ def _errors(client: Client) -> list[dict[str, Any]]:
 
 
 async def test_another_users_job_and_an_unknown_job_answer_the_same(
-    start_sio: StartSio, connect: Connect
+    start_api: StartApi, connect: Connect
 ) -> None:
-    api = await start_sio()
+    api = await start_api()
     job_id = await submit_demo(api, "alice", steps=3, stepSeconds=0.05)
     bob = await connect(api.base_url, token("bob"))
     foreign = await bob.call("subscribe_to_job", {"jobId": job_id})
@@ -117,8 +116,8 @@ async def test_another_users_job_and_an_unknown_job_answer_the_same(
     assert [e.name for e in bob.of_job(job_id)] == ["error"]
 
 
-async def test_an_admin_may_subscribe_to_anyones_job(start_sio: StartSio, connect: Connect) -> None:
-    api = await start_sio()
+async def test_an_admin_may_subscribe_to_anyones_job(start_api: StartApi, connect: Connect) -> None:
+    api = await start_api()
     job_id = await submit_demo(api, "alice", steps=3, stepSeconds=0.05)
     admin = await connect(api.base_url, token("root", admin=True))
     ack = await admin.call("subscribe_to_job", {"jobId": job_id})
@@ -129,9 +128,9 @@ async def test_an_admin_may_subscribe_to_anyones_job(start_sio: StartSio, connec
 
 
 async def test_the_per_user_cap_refuses_the_next_connection(
-    start_sio: StartSio, connect: Connect
+    start_api: StartApi, connect: Connect
 ) -> None:
-    api = await start_sio(ws_max_per_user=2)
+    api = await start_api(ws_max_per_user=2)
     await connect(api.base_url, token("alice"))
     await connect(api.base_url, token("alice"))
     errors = await refused(api.base_url, auth={"token": token("alice")})
@@ -141,9 +140,9 @@ async def test_the_per_user_cap_refuses_the_next_connection(
 
 
 async def test_an_expiring_token_is_disconnected_at_its_expiry(
-    start_sio: StartSio, connect: Connect
+    start_api: StartApi, connect: Connect
 ) -> None:
-    api = await start_sio()
+    api = await start_api()
     short = make_token("alice", ttl=2)
     expires_at = float(jwt.decode(short, options={"verify_signature": False})["exp"])
     client = await connect(api.base_url, short)
@@ -159,9 +158,9 @@ async def test_an_expiring_token_is_disconnected_at_its_expiry(
 
 
 async def test_ping_is_acknowledged_and_answered_with_pong(
-    start_sio: StartSio, connect: Connect
+    start_api: StartApi, connect: Connect
 ) -> None:
-    api = await start_sio()
+    api = await start_api()
     client = await connect(api.base_url, token())
     before = int(time.time() * 1000)
     ack = await client.call("ping", {"hello": 1})
@@ -187,9 +186,9 @@ def _snap(data: dict[str, Any]) -> bool:
 
 
 async def test_a_cancel_mid_run_ends_the_subscriber_with_job_failed_cancelled(
-    start_sio: StartSio, connect: Connect
+    start_api: StartApi, connect: Connect
 ) -> None:
-    api = await start_sio()
+    api = await start_api()
     job_id = await submit_demo(api, steps=100, stepSeconds=0.1)
     client = await connect(api.base_url, token())
     await client.call("subscribe_to_job", {"jobId": job_id})
@@ -207,10 +206,10 @@ async def test_a_cancel_mid_run_ends_the_subscriber_with_job_failed_cancelled(
 
 
 async def test_reconnect_with_last_event_id_resumes_without_gap_or_duplicate(
-    start_sio: StartSio, connect: Connect
+    start_api: StartApi, connect: Connect
 ) -> None:
     steps = 12
-    api = await start_sio()
+    api = await start_api()
     first = await connect(api.base_url, token())
     await first.call("subscribe_to_my_jobs")
     job_id = await submit_demo(api, steps=steps, stepSeconds=0.15)

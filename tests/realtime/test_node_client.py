@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.realtime.conftest import StartSio, submit_demo, token
+from tests.api.conftest import StartApi
+from tests.realtime.conftest import submit_demo, token
 
 NODE_DIR = Path(__file__).parent / "node"
 SCRIPT = NODE_DIR / "subscribe.mjs"
@@ -76,9 +77,9 @@ def _lines(out: str) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("mode", ["websocket", "polling-upgrade"])
 async def test_the_node_client_follows_a_job_to_its_end(
-    start_sio: StartSio, node: str, mode: str
+    start_api: StartApi, node: str, mode: str
 ) -> None:
-    api = await start_sio()
+    api = await start_api()
     job_id = await submit_demo(api, steps=STEPS, stepSeconds=STEP_SECONDS)
     code, out, err = await _run(
         node,

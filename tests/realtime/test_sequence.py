@@ -6,7 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from tests.realtime.conftest import Connect, Received, StartSio, submit_demo, token
+from tests.api.conftest import StartApi
+from tests.realtime.conftest import Connect, Received, submit_demo, token
 
 STEPS = 5
 LATENCY_SECONDS = 0.5
@@ -19,9 +20,9 @@ def _delay(event: Received) -> float:
 
 @pytest.mark.parametrize("transports", [["websocket"], ["polling"]])
 async def test_my_jobs_get_every_event_of_a_job_in_order(
-    start_sio: StartSio, connect: Connect, transports: list[str]
+    start_api: StartApi, connect: Connect, transports: list[str]
 ) -> None:
-    api = await start_sio()
+    api = await start_api()
     client = await connect(api.base_url, token(), transports=transports)
     assert (await client.call("subscribe_to_my_jobs")) == {"ok": True, "room": "owner:alice"}
     job_id = await submit_demo(api, steps=STEPS, stepSeconds=0.05)
@@ -44,9 +45,9 @@ async def test_my_jobs_get_every_event_of_a_job_in_order(
 
 
 async def test_a_job_subscriber_gets_a_snapshot_then_the_rest(
-    start_sio: StartSio, connect: Connect
+    start_api: StartApi, connect: Connect
 ) -> None:
-    api = await start_sio()
+    api = await start_api()
     client = await connect(api.base_url, token())
     job_id = await submit_demo(api, steps=STEPS, stepSeconds=0.1)
     ack = await client.call("subscribe_to_job", {"jobId": job_id})
@@ -61,9 +62,9 @@ async def test_a_job_subscriber_gets_a_snapshot_then_the_rest(
 
 
 async def test_subscribing_to_a_finished_job_gets_its_end_at_once(
-    start_sio: StartSio, connect: Connect
+    start_api: StartApi, connect: Connect
 ) -> None:
-    api = await start_sio()
+    api = await start_api()
     job_id = await submit_demo(api, steps=1, stepSeconds=0)
     await api.wait_for_status(job_id, {"completed"})
     client = await connect(api.base_url, token())
