@@ -362,6 +362,49 @@ local function unindex_record(key, kind, id)
   return v[2]
 end
 
+-- The smallest of `keys` (sorted sets) and its position in them; `fallback` with
+-- position 0 when `keys` is empty.
+local function smallest_set(keys, fallback)
+  local base, size, position = fallback, nil, 0
+  for i, key in ipairs(keys) do
+    local n = redis.call('ZCARD', key)
+    if size == nil or n < size then
+      base, size, position = key, n, i
+    end
+  end
+  return base, position
+end
+
+-- One page of the members of sorted set `base`, newest first, that pass `matches`, each
+-- read by `fetch`, with the total that pass; walks the set 1000 members at a time.
+local function page_walk(base, skip, limit, matches, fetch)
+  local page, total, start = {}, 0, 0
+  while true do
+    local ids = redis.call('ZREVRANGE', base, start, start + 999)
+    for _, id in ipairs(ids) do
+      if matches(id) then
+        total = total + 1
+        if total > skip and #page < limit then
+          page[#page + 1] = fetch(id)
+        end
+      end
+    end
+    if #ids < 1000 then
+      return {total, page}
+    end
+    start = start + 1000
+  end
+end
+
+-- One page of `base` read straight from it (no filter to check), with its size.
+local function page_of(base, skip, limit, fetch)
+  local page = {}
+  for _, id in ipairs(redis.call('ZREVRANGE', base, skip, skip + limit - 1)) do
+    page[#page + 1] = fetch(id)
+  end
+  return {redis.call('ZCARD', base), page}
+end
+
 -- Codes mirrored by genqueue.stores.redis.scripts.Code.
 local OK, DUPLICATE, IDEMPOTENCY_CONFLICT, INSUFFICIENT_CREDITS = 0, 1, 2, 3
 local NOT_FOUND, INVALID_STATE, LEASE_LOST = 4, 5, 6

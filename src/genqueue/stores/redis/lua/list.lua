@@ -48,13 +48,7 @@ local indexes = {}
 if owner ~= '' then indexes[#indexes + 1] = owner_key(owner) end
 if queue ~= '' then indexes[#indexes + 1] = qkey(queue, 'all') end
 for _, key in ipairs(tags) do indexes[#indexes + 1] = key end
-local base, smallest = KEYS[1], nil
-for _, key in ipairs(indexes) do
-  local size = redis.call('ZCARD', key)
-  if smallest == nil or size < smallest then
-    base, smallest = key, size
-  end
-end
+local base = smallest_set(indexes, KEYS[1])
 
 local function matches(id)
   local v = redis.call('HMGET', job_key(id), 'owner', 'queue', 'type', 'state', 'run_at', 'tags')
@@ -79,28 +73,7 @@ local function matches(id)
   return true
 end
 
-local page, total = {}, 0
 if #indexes <= 1 and ntypes == 0 and nstates == 0 and text == '' then
-  total = redis.call('ZCARD', base)
-  for _, id in ipairs(redis.call('ZREVRANGE', base, skip, skip + limit - 1)) do
-    page[#page + 1] = whole(id)
-  end
-  return {total, page}
+  return page_of(base, skip, limit, whole)
 end
-local start = 0
-while true do
-  local ids = redis.call('ZREVRANGE', base, start, start + 999)
-  for _, id in ipairs(ids) do
-    if matches(id) then
-      total = total + 1
-      if total > skip and #page < limit then
-        page[#page + 1] = whole(id)
-      end
-    end
-  end
-  if #ids < 1000 then
-    break
-  end
-  start = start + 1000
-end
-return {total, page}
+return page_walk(base, skip, limit, matches, whole)

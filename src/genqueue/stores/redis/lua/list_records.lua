@@ -16,24 +16,14 @@ end
 for i = 9, #ARGV, 2 do
   sets[#sets + 1] = record_where_key(kind, ARGV[i], ARGV[i + 1])
 end
-local base, smallest, walked = KEYS[1], nil, 0
-for i, key in ipairs(sets) do
-  local size = redis.call('ZCARD', key)
-  if smallest == nil or size < smallest then
-    base, smallest, walked = key, size, i
-  end
-end
+local base, walked = smallest_set(sets, KEYS[1])
 
 local function fetch(id)
   return redis.call('HGETALL', record_key(kind, id))
 end
 
-local page = {}
 if #sets <= 1 then
-  for _, id in ipairs(redis.call('ZREVRANGE', base, skip, skip + limit - 1)) do
-    page[#page + 1] = fetch(id)
-  end
-  return {redis.call('ZCARD', base), page}
+  return page_of(base, skip, limit, fetch)
 end
 
 local function matches(id)
@@ -45,20 +35,4 @@ local function matches(id)
   return true
 end
 
-local total, start = 0, 0
-while smallest > 0 do
-  local ids = redis.call('ZREVRANGE', base, start, start + 999)
-  for _, id in ipairs(ids) do
-    if matches(id) then
-      total = total + 1
-      if total > skip and #page < limit then
-        page[#page + 1] = fetch(id)
-      end
-    end
-  end
-  if #ids < 1000 then
-    break
-  end
-  start = start + 1000
-end
-return {total, page}
+return page_walk(base, skip, limit, matches, fetch)
