@@ -95,6 +95,18 @@ async def test_job_figures_are_exact_and_the_same_from_every_process(
     assert {k: from_other[k] for k in job_level} == job_level
 
 
+async def test_a_retry_by_hand_counts_as_a_requeue(start_api: StartApi) -> None:
+    api = await start_api()
+    job_id = (await api.submit(data={"steps": 1}, delaySeconds=3600)).json()["data"]["jobId"]
+    cancelled = await api.client.delete(f"/api/v1/jobs/{job_id}", headers=api.auth())
+    assert cancelled.status_code == 200
+    retried = await api.client.post(f"/api/v1/jobs/{job_id}/retry", headers=api.auth())
+    assert retried.status_code == 200, retried.text
+    series = await scrape(api)
+    assert series[("genqueue_job_requeues_total", DEMO)] == 1
+    assert series[("genqueue_job_cancellations_total", DEMO)] == 1
+
+
 async def test_http_durations_by_route_template_method_and_status(api: Api) -> None:
     for _ in range(2):
         assert (await api.submit(data={"steps": 1})).status_code == 202

@@ -101,6 +101,7 @@ async def test_retries_refunds_and_a_second_charge(engine: Engine, clock: FakeCl
     assert counts(counters) == {
         ("q", "paid", "attempts"): 3,
         ("q", "paid", "retried"): 2,
+        ("q", "paid", "requeued"): 1,
         ("q", "paid", "charged"): 2 * cost,
         ("q", "paid", "refunded"): 2 * cost,
         ("q", "paid", "cancelled"): 1,

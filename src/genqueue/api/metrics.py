@@ -33,6 +33,7 @@ PREFIX = "genqueue"
 COUNTERS: dict[Counter, tuple[str, str]] = {
     Counter.ATTEMPTS: ("genqueue_job_attempts", "Attempts started (claims of a job)."),
     Counter.RETRIED: ("genqueue_job_retries", "Failed attempts scheduled to run again."),
+    Counter.REQUEUED: ("genqueue_job_requeues", "Failed or cancelled jobs run again by hand."),
     Counter.STALLED: ("genqueue_job_stalls", "Leases that ran out and were recovered."),
     Counter.CANCELLED: ("genqueue_job_cancellations", "Jobs that ended cancelled."),
     Counter.CHARGED: ("genqueue_credits_charged", "Credits charged for jobs."),

@@ -48,6 +48,9 @@ class Counter(StrEnum):
     """Attempts started: every claim of a job."""
     RETRIED = "retried"
     """Failed attempts the engine scheduled to run again (its automatic retries)."""
+    REQUEUED = "requeued"
+    """Failed or cancelled jobs put back to run again by hand (a job's retry, a queue's
+    retry-failed)."""
     STALLED = "stalled"
     """Leases that ran out (the worker vanished) and were recovered, whatever came next."""
     CANCELLED = "cancelled"

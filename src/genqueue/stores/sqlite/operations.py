@@ -7,7 +7,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from genqueue.engine.counters import JobCounters
+from genqueue.engine.counters import Counter, JobCounters
 from genqueue.engine.errors import InvalidTransition, JobNotFound
 from genqueue.engine.events import EventKind
 from genqueue.engine.job import FINAL_STATES, Job, JobState
@@ -169,6 +169,7 @@ class Operations(SqliteBase):
             if missing > 0:
                 book.charge(conn, current, missing, self.initial_credits, now)
             row = conn.execute(Q["requeue_finished"], {"id": job_id, "now": now}).fetchone()
+            book.count(conn, row, Counter.REQUEUED)
             book.record_event(conn, EventKind.RETRYING, row, now, {"manual": True})
             return job_from_row(row)
 

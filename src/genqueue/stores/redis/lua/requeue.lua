@@ -27,5 +27,6 @@ redis.call('HDEL', KEYS[1], 'result', 'failed_reason', 'stacktrace', 'progress',
   'partial_results', 'started_at', 'completed_at')
 to_pending(job.queue, job.id, job.priority, order, NOW)
 wake(job.queue)
+bump('requeued', job)
 emit('retrying', job, '{"manual":true}')
 return {OK, whole(job.id)}
