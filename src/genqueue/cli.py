@@ -103,15 +103,19 @@ def serve(
     import uvicorn
 
     from genqueue.api import create_app
+    from genqueue.api.routes import webapp
     from genqueue.api.serving import GracefulServer
 
     settings = Settings()
     level = log_level or settings.log_level
     _logging(level)
-    if not settings.jwt_secret and not settings.jwks_url:
+    dev_secret = not settings.jwt_secret and not settings.jwks_url
+    if dev_secret:
         settings = settings.model_copy(update={"jwt_secret": secrets.token_urlsafe(32)})
         _print_dev_tokens(settings, host or settings.host, port or settings.port)
     app = create_app(settings, apps=apps or [])
+    if dev_secret:
+        webapp.enable_dev_login(app)
     config = uvicorn.Config(
         app,
         host=host or settings.host,
