@@ -216,6 +216,29 @@ def token(
 
 
 @app.command()
+def openapi(
+    apps: AppOption = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+) -> None:
+    """Print the API's OpenAPI schema as JSON (no server, store or secret needed); the
+    same input gives the same bytes, so generated clients can be checked for staleness."""
+    import json
+
+    from genqueue.api import create_app
+
+    settings = Settings().model_copy(update={"jwt_secret": "unused", "cors_origins": []})
+    schema = create_app(settings, apps=apps or [], workers=0).openapi()
+    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        with open(output, "w", encoding="utf-8") as file:
+            file.write(text)
+
+
+@app.command()
 def queues(apps: AppOption = None) -> None:
     """Jobs per state in every queue of the configured store."""
     states = asyncio.run(_queue_states(Settings(), apps or []))
