@@ -49,6 +49,8 @@ interface Call {
   body?: unknown;
   headers?: Record<string, string> | undefined;
   options?: RequestOptions | undefined;
+  /** The body is read after `send` returns: the caller's signal must still abort it. */
+  stream?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -144,16 +146,19 @@ export class HttpClient {
             controller.abort();
           }, timeoutMs)
         : undefined;
+    let linked = false;
     try {
       const init: RequestInit = { method: call.method, headers, signal: controller.signal };
       if (body !== undefined) init.body = body;
-      return await this.fetchImpl(this.url(call.path, call.query), init);
+      const response = await this.fetchImpl(this.url(call.path, call.query), init);
+      linked = call.stream === true && response.ok;
+      return response;
     } catch (error) {
       if (timedOut) throw new RequestTimeoutError(label, timeoutMs);
       throw error;
     } finally {
       clearTimeout(timer);
-      outer?.removeEventListener("abort", onAbort);
+      if (!linked) outer?.removeEventListener("abort", onAbort);
     }
   }
 }

@@ -155,6 +155,7 @@ export async function streamJob(
           ...(lastEventId ? { "Last-Event-ID": lastEventId } : {}),
         },
         options: { signal, timeoutMs: 30_000 },
+        stream: true,
       });
       if (response.body === null) throw new Error("the event stream has no body");
       for await (const message of readSse(response.body)) {

@@ -5,14 +5,17 @@ export interface PollPolicy {
   initialMs: number;
   /** The longest wait between two polls, in ms (default 10 000). */
   maximumMs: number;
-  /** Growth per unchanged poll (default 1.5); failures grow twice as fast. */
+  /** Growth per unchanged poll (default 1.5; 1 polls at a steady rate). */
   factor: number;
+  /** Growth per failed poll (default 2). */
+  failureFactor: number;
 }
 
 export const DEFAULT_POLL_POLICY: PollPolicy = Object.freeze({
   initialMs: 500,
   maximumMs: 10_000,
   factor: 1.5,
+  failureFactor: 2,
 });
 
 export function pollPolicy(overrides: Partial<PollPolicy> | undefined): PollPolicy {
@@ -30,7 +33,7 @@ export function nextDelay(
   let delay: number;
   if (outcome === "changed") delay = policy.initialMs;
   else if (outcome === "unchanged") delay = previousMs * policy.factor;
-  else delay = previousMs * policy.factor * policy.factor;
+  else delay = previousMs * policy.failureFactor;
   delay = Math.min(policy.maximumMs, Math.max(policy.initialMs, delay));
   return retryAfterMs != null && retryAfterMs > delay ? retryAfterMs : delay;
 }

@@ -15,13 +15,15 @@ const IDLE: FollowState<never> = { value: null, error: null, transport: null, fo
 
 /**
  * Follows the job that `makeSource` describes while `key` is not null; a new `key`, or a
- * new `generation` (after a retry), starts again. Unmounting aborts every request.
+ * new `generation` (after a retry), starts again. Unmounting aborts every request, and so
+ * does `enabled: false` (keeping the last state).
  */
 export function useFollow<T>(
   key: string | null,
   makeSource: () => FollowSource<T>,
   policy?: Partial<PollPolicy>,
   generation = 0,
+  enabled = true,
 ): FollowState<T> {
   const [state, setState] = useState<FollowState<T>>(IDLE);
   const makeRef = useRef(makeSource);
@@ -34,6 +36,10 @@ export function useFollow<T>(
     if (key === null) {
       keyRef.current = null;
       setState(IDLE);
+      return undefined;
+    }
+    if (!enabled) {
+      setState((previous) => ({ ...previous, following: false }));
       return undefined;
     }
     const controller = new AbortController();
@@ -59,7 +65,7 @@ export function useFollow<T>(
         if (!signal.aborted) setState((s) => ({ ...s, following: false }));
       });
     return () => controller.abort();
-  }, [key, generation]);
+  }, [key, generation, enabled]);
 
   return state;
 }
