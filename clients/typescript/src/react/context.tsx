@@ -12,6 +12,11 @@ export class SocketPool {
 
   constructor(private readonly client: GenqueueClient) {}
 
+  /** The open socket, or null when no hook holds one. */
+  get current(): GenqueueSocket | null {
+    return this.socket;
+  }
+
   acquire(): GenqueueSocket {
     this.socket ??= this.client.socket();
     this.users++;
