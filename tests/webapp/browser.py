@@ -48,4 +48,6 @@ async def signed_in(browser: Browser, served: Served) -> tuple[Page, PageLog]:
 
 async def screenshot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    await page.screenshot(path=str(ARTIFACTS / f"webapp-{name}.png"), full_page=True)
+    await page.screenshot(
+        path=str(ARTIFACTS / f"webapp-{name}.png"), full_page=True, animations="disabled"
+    )

@@ -1,4 +1,12 @@
-import { useCallback, useState, type ReactElement } from "react";
+import { useCallback, useEffect, useState, type ReactElement } from "react";
+import { GenqueueClient, UnauthorizedError, type CharacterDetail } from "../../src/index.js";
+import { GenqueueProvider, useGenqueueClient } from "../../src/react/context.js";
+import { CharacterPanel } from "./panels/CharacterPanel.js";
+import { DemoPanel } from "./panels/DemoPanel.js";
+import { MediaPanel } from "./panels/MediaPanel.js";
+import { SetPanel } from "./panels/SetPanel.js";
+import { SnapPanel } from "./panels/SnapPanel.js";
+import { StoryPanel } from "./panels/StoryPanel.js";
 import { SignIn } from "./SignIn.js";
 import { storeToken, storedToken, tokenSubject } from "./token.js";
 
@@ -6,11 +14,15 @@ export interface AppProps {
   devLogin: boolean;
 }
 
+/** Asks the server whether a token works: null when it does, else why not. */
 async function checkToken(token: string): Promise<string | null> {
-  const response = await fetch("/api/v1/me/credits", { headers: { Authorization: `Bearer ${token}` } });
-  if (response.ok) return null;
-  const body = (await response.json().catch(() => null)) as { message?: string } | null;
-  return `That token was not accepted: ${body?.message ?? response.status}.`;
+  try {
+    await new GenqueueClient({ token, retry: { maxRetries: 0 } }).credits();
+    return null;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return error instanceof UnauthorizedError ? `That token was not accepted: ${reason}.` : reason;
+  }
 }
 
 export function App({ devLogin }: AppProps): ReactElement {
@@ -24,8 +36,40 @@ export function App({ devLogin }: AppProps): ReactElement {
     }
     return problem;
   }, []);
+  const signOut = useCallback(() => {
+    storeToken(null);
+    setToken(null);
+  }, []);
 
   if (token === null) return <SignIn devLoginAvailable={devLogin} onToken={accept} />;
+  return (
+    <GenqueueProvider token={token}>
+      <Workspace user={tokenSubject(token) ?? "signed in"} onSignOut={signOut} />
+    </GenqueueProvider>
+  );
+}
+
+function useCredits(): { balance: number | null; refresh: () => void } {
+  const client = useGenqueueClient();
+  const [balance, setBalance] = useState<number | null>(null);
+  const refresh = useCallback(() => {
+    client.credits().then(
+      (credits) => setBalance(credits.balance),
+      () => setBalance(null),
+    );
+  }, [client]);
+  useEffect(refresh, [refresh]);
+  return { balance, refresh };
+}
+
+function Workspace({ user, onSignOut }: { user: string; onSignOut: () => void }): ReactElement {
+  const client = useGenqueueClient();
+  const credits = useCredits();
+  const [character, setCharacter] = useState<CharacterDetail | null>(null);
+  const reloadCharacter = useCallback(() => {
+    if (character) client.characters.get(character.id).then(setCharacter, () => undefined);
+  }, [client, character]);
+
   return (
     <>
       <header className="topbar">
@@ -34,21 +78,23 @@ export function App({ devLogin }: AppProps): ReactElement {
           <h1>genqueue demo</h1>
         </div>
         <div className="who">
-          <span data-testid="user">{tokenSubject(token) ?? "signed in"}</span>
-          <button
-            className="btn btn-small"
-            type="button"
-            data-testid="sign-out"
-            onClick={() => {
-              storeToken(null);
-              setToken(null);
-            }}
-          >
+          <span className="credits muted" data-testid="credits">
+            {credits.balance === null ? "" : `${credits.balance} credits`}
+          </span>
+          <span data-testid="user">{user}</span>
+          <button className="btn btn-small" type="button" data-testid="sign-out" onClick={onSignOut}>
             Sign out
           </button>
         </div>
       </header>
-      <main className="layout" data-testid="panels" />
+      <main className="layout" data-testid="panels">
+        <CharacterPanel character={character} onCharacter={setCharacter} />
+        <MediaPanel character={character} onChanged={reloadCharacter} />
+        <SetPanel character={character} />
+        <StoryPanel onCharged={credits.refresh} />
+        <SnapPanel />
+        <DemoPanel />
+      </main>
     </>
   );
 }

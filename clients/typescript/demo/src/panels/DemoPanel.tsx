@@ -1,0 +1,64 @@
+import { useCallback, useState, type FormEvent, type ReactElement } from "react";
+import { useGenqueueClient } from "../../../src/react/context.js";
+import { useJob } from "../../../src/react/useJob.js";
+import { JobStatus } from "../parts/JobStatus.js";
+import { useAction } from "../parts/useAction.js";
+
+/** The built-in `demo` job: steps of a set length, failing on purpose for its first
+ * `failAttempts` attempts, to see retries, a cancel and a failure with its reason. */
+export function DemoPanel(): ReactElement {
+  const client = useGenqueueClient();
+  const [steps, setSteps] = useState(20);
+  const [stepSeconds, setStepSeconds] = useState(0.5);
+  const [failAttempts, setFailAttempts] = useState(0);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const job = useJob(jobId);
+
+  const submitJob = useAction(
+    useCallback(async () => {
+      const submitted = await client.submit({ type: "demo", data: { steps, stepSeconds, failAttempts } });
+      setJobId(submitted.jobId);
+    }, [client, steps, stepSeconds, failAttempts]),
+  );
+
+  function submit(event: FormEvent): void {
+    event.preventDefault();
+    void submitJob.run();
+  }
+
+  const attempts = job.job ? `Attempt ${Math.min(job.job.attemptsMade + (job.isFinal ? 0 : 1), job.job.maxAttempts)} of ${job.job.maxAttempts}` : null;
+  return (
+    <section className="card" data-testid="demo-panel">
+      <div className="card-head">
+        <h2>A demo job</h2>
+        <span className="seed">generic API</span>
+      </div>
+      <form onSubmit={submit}>
+        <div className="fields">
+          <div>
+            <label htmlFor="demo-steps">Steps</label>
+            <input id="demo-steps" data-testid="demo-steps" type="number" min={0} max={1000} value={steps} onChange={(e) => setSteps(Math.min(1000, Math.max(0, Number(e.target.value) || 0)))} />
+          </div>
+          <div>
+            <label htmlFor="demo-step-seconds">Seconds a step</label>
+            <input id="demo-step-seconds" data-testid="demo-step-seconds" type="number" min={0} max={60} step={0.05} value={stepSeconds} onChange={(e) => setStepSeconds(Math.min(60, Math.max(0, Number(e.target.value) || 0)))} />
+          </div>
+          <div>
+            <label htmlFor="demo-fail">Failing attempts</label>
+            <input id="demo-fail" data-testid="demo-fail-attempts" type="number" min={0} max={100} value={failAttempts} onChange={(e) => setFailAttempts(Math.min(100, Math.max(0, Number(e.target.value) || 0)))} />
+          </div>
+        </div>
+        <div className="row">
+          <button className="btn btn-primary" type="submit" data-testid="demo-submit" disabled={submitJob.busy}>
+            Submit demo job
+          </button>
+          <span className="muted small">3 attempts, 2 s backoff doubling; 3 or more failing attempts fail the job</span>
+        </div>
+      </form>
+      {submitJob.error ? <p className="error" role="alert">{submitJob.error}</p> : null}
+      {jobId ? (
+        <JobStatus name="demo" jobId={jobId} status={job.status} progress={job.progress} failedReason={job.failedReason} error={job.error} attempts={attempts} onCancel={() => void job.cancel()} />
+      ) : null}
+    </section>
+  );
+}
