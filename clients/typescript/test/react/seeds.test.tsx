@@ -13,7 +13,7 @@ import {
   useMediaGeneration,
 } from "../../src/react/index.js";
 import { type RunningServer, mintToken, startServer } from "../support/server.js";
-import { photoDataUrl, providerOf, recordedClient } from "./support.js";
+import { clientWithoutSocket, photoDataUrl, providerOf, recordedClient } from "./support.js";
 
 afterEach(cleanup);
 
@@ -163,6 +163,46 @@ describe("useImageGeneration (seed 004)", () => {
     expect(file.status).toBe(200);
     // Socket.IO only: no status polls
     expect(log.sent.filter((r) => r.includes("/status"))).toEqual([]);
+  });
+});
+
+describe("useImageGeneration without Socket.IO", () => {
+  it("polls the status route instead, with the same callbacks", async () => {
+    const { client, log } = clientWithoutSocket();
+    const completed: ImageCompleted[] = [];
+    const progress: ImageProgress[] = [];
+    const { result } = renderHook(() =>
+      useImageGeneration({
+        client,
+        poll: { initialMs: 100, maximumMs: 300 },
+        onProgress: (p) => progress.push(p),
+        onCompleted: (r) => completed.push(r),
+      }),
+    );
+    let jobId = "";
+    await act(async () => {
+      jobId = await result.current.generateImage({ heroName: "Jo", originalImageBase64: photoDataUrl() });
+    });
+    await waitFor(() => expect(completed).toHaveLength(1), { timeout: 20_000 });
+    expect(result.current.transport).toBe("polling");
+    expect(completed[0]?.imageUrl).toMatch(/^\/assets\//);
+    expect(completed[0]?.result?.imageUrl).toBe(completed[0]?.imageUrl);
+    expect(log.sent.filter((r) => r === `GET /api/jobs/${jobId}/status`).length).toBeGreaterThan(0);
+  });
+
+  it("sends nothing more once unmounted", async () => {
+    const { client, log } = clientWithoutSocket();
+    const { result, unmount } = renderHook(() =>
+      useImageGeneration({ client, poll: { initialMs: 50, maximumMs: 50 } }),
+    );
+    await act(async () => {
+      await result.current.generateImage({ heroName: "Jo", originalImageBase64: photoDataUrl() });
+    });
+    await waitFor(() => expect(result.current.transport).toBe("polling"), { timeout: 10_000 });
+    unmount();
+    const sent = log.sent.length;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(log.sent.length).toBe(sent);
   });
 });
 

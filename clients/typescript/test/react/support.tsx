@@ -2,7 +2,7 @@
  * unmounted hook sends none), a provider wrapper, and a small PNG to upload. */
 import type { ReactNode } from "react";
 import { deflateSync } from "node:zlib";
-import { GenqueueClient } from "../../src/index.js";
+import { GenqueueClient, GenqueueSocket } from "../../src/index.js";
 import { GenqueueProvider } from "../../src/react/index.js";
 import { baseUrl, tokenFor } from "../support/context.js";
 
@@ -61,6 +61,19 @@ export function recordingFetch(refuse?: (url: string) => boolean): { fetch: type
 export function recordedClient(refuse?: (url: string) => boolean): { client: GenqueueClient; log: RequestLog } {
   const { fetch: recorded, log } = recordingFetch(refuse);
   return { client: new GenqueueClient({ baseUrl: baseUrl(), token: tokenFor(), fetch: recorded }), log };
+}
+
+/** A client of the shared server (requests recorded) whose Socket.IO goes to a port
+ * nobody listens on: push fails, the HTTP API answers. */
+export function clientWithoutSocket(): { client: GenqueueClient; log: RequestLog } {
+  const { fetch: recorded, log } = recordingFetch();
+  const token = tokenFor();
+  class NoSocketClient extends GenqueueClient {
+    override socket(): GenqueueSocket {
+      return new GenqueueSocket({ baseUrl: "http://127.0.0.1:9", token, socketOptions: { reconnection: false } });
+    }
+  }
+  return { client: new NoSocketClient({ baseUrl: baseUrl(), token, fetch: recorded }), log };
 }
 
 export function providerOf(client: GenqueueClient) {

@@ -1,10 +1,9 @@
 // @vitest-environment jsdom
 import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { GenqueueClient, GenqueueSocket } from "../../src/index.js";
+import type { GenqueueClient, GenqueueSocket } from "../../src/index.js";
 import { socketPoolOf, useJob } from "../../src/react/index.js";
-import { baseUrl, tokenFor } from "../support/context.js";
-import { providerOf, recordedClient, recordingFetch } from "./support.js";
+import { clientWithoutSocket, providerOf, recordedClient } from "./support.js";
 
 afterEach(cleanup);
 
@@ -135,28 +134,20 @@ describe("useJob", () => {
 
   it("falls back to polling when the event stream cannot be reached", async () => {
     const { client, log } = recordedClient((url) => url.endsWith("/events"));
-    const { jobId } = await client.submit({ type: "demo", data: { steps: 10, stepSeconds: 0.05 } });
+    const { jobId } = await client.submit({ type: "demo", data: { steps: 30, stepSeconds: 0.05 } });
     const { result } = renderHook(() => useJob(jobId, { poll: { initialMs: 100, maximumMs: 400 } }), {
       wrapper: providerOf(client),
     });
     await waitFor(() => expect(result.current.status).toBe("completed"), { timeout: 15_000 });
     expect(result.current.transport).toBe("polling");
-    expect(result.current.job?.result).toEqual({ steps: 10, attempt: 1 });
+    expect(result.current.job?.result).toEqual({ steps: 30, attempt: 1 });
     expect(log.sent.filter((r) => r.endsWith("/events")).length).toBeGreaterThanOrEqual(1);
     expect(log.sent.filter((r) => r === `GET /api/v1/jobs/${jobId}`).length).toBeGreaterThan(1);
   });
 
   it("falls back to polling when Socket.IO cannot connect", async () => {
-    const { fetch: recorded, log } = recordingFetch();
-    const token = tokenFor();
-    // The HTTP API answers; the socket goes to a port nobody listens on.
-    class NoSocketClient extends GenqueueClient {
-      override socket(): GenqueueSocket {
-        return new GenqueueSocket({ baseUrl: "http://127.0.0.1:9", token, socketOptions: { reconnection: false } });
-      }
-    }
-    const client = new NoSocketClient({ baseUrl: baseUrl(), token, fetch: recorded });
-    const { jobId } = await client.submit({ type: "demo", data: { steps: 10, stepSeconds: 0.05 } });
+    const { client, log } = clientWithoutSocket();
+    const { jobId } = await client.submit({ type: "demo", data: { steps: 30, stepSeconds: 0.05 } });
     const { result } = renderHook(
       () => useJob(jobId, { push: "socket", poll: { initialMs: 100, maximumMs: 400 } }),
       { wrapper: providerOf(client) },
