@@ -118,4 +118,26 @@ describe("JobList", () => {
     expect(screen.getByRole("progressbar").getAttribute("aria-label")).toBe(`Progress of demo ${ids[0]}`);
     expect((screen.getByRole("button", { name: "Next" }) as HTMLButtonElement).disabled).toBe(true);
   });
+
+  it("reloads while a listed job is unfinished, and stops on unmount", async () => {
+    const { client, log } = recordedClient();
+    await client.submit({ type: "demo", data: { steps: 10, stepSeconds: 0.05 } });
+    const { unmount } = render(
+      <GenqueueProvider client={client}>
+        <JobList refreshMs={100} />
+      </GenqueueProvider>,
+    );
+    await waitFor(() => expect(screen.getByRole("listitem").getAttribute("data-status")).toBe("completed"), {
+      timeout: 10_000,
+    });
+    expect(log.sent.filter((r) => r === "GET /api/v1/jobs").length).toBeGreaterThan(1);
+    const reloadsAtEnd = log.sent.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(log.sent.length).toBe(reloadsAtEnd); // every job is final: no more reloads
+    fireEvent.click(screen.getByRole("button", { name: "Refresh" }));
+    await waitFor(() => expect(log.sent.length).toBe(reloadsAtEnd + 1));
+    unmount();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(log.sent.length).toBe(reloadsAtEnd + 1);
+  });
 });

@@ -69,6 +69,22 @@ describe("useJobPolling (seed 000)", () => {
   });
 });
 
+describe("useJobPolling after unmount", () => {
+  it("sends nothing more", async () => {
+    const { client, log } = recordedClient();
+    const { jobId } = await client.submit({ type: "demo", data: { steps: 40, stepSeconds: 0.05 } });
+    const { result, unmount } = renderHook(() => useJobPolling(jobId, { interval: 50, maxInterval: 50 }), {
+      wrapper: providerOf(client),
+    });
+    await waitFor(() => expect(result.current.status).toBe("active"), { timeout: 10_000 });
+    unmount();
+    const sent = log.sent.length;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(log.sent.length).toBe(sent);
+    await client.cancel(jobId);
+  });
+});
+
 describe("useCharacterCreation and useMediaGeneration (seeds 000/001)", () => {
   it("creates a character, then an image and a video of it", async () => {
     const { client } = recordedClient();
