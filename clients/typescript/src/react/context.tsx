@@ -1,4 +1,4 @@
-import { createContext, useContext, useMemo, type ReactElement, type ReactNode } from "react";
+import { createContext, useContext, useMemo, useRef, type ReactElement, type ReactNode } from "react";
 import { GenqueueClient } from "../client.js";
 import type { GenqueueSocket } from "../socket.js";
 
@@ -54,15 +54,21 @@ export type GenqueueProviderProps =
   | { baseUrl?: string; token: string | (() => string | undefined); children?: ReactNode };
 
 /** Puts a client in context for the hooks below: a given one, or one made from
- * `baseUrl` (default: the page's origin) and `token`. */
+ * `baseUrl` (default: the page's origin) and `token`. A new token (or token function)
+ * is used from the next request on; it does not restart the hooks. */
 export function GenqueueProvider(props: GenqueueProviderProps): ReactElement {
   const given = "client" in props ? props.client : null;
   const baseUrl = "client" in props ? undefined : props.baseUrl;
-  const token = "client" in props ? undefined : props.token;
-  const client = useMemo(
-    () => given ?? new GenqueueClient({ baseUrl: baseUrl ?? "", token }),
-    [given, baseUrl, token],
-  );
+  const tokenRef = useRef<string | (() => string | undefined) | undefined>(undefined);
+  tokenRef.current = "client" in props ? undefined : props.token;
+  const client = useMemo(() => {
+    if (given !== null) return given;
+    const token = (): string | undefined => {
+      const current = tokenRef.current;
+      return typeof current === "function" ? current() : current;
+    };
+    return new GenqueueClient({ baseUrl: baseUrl ?? "", token });
+  }, [given, baseUrl]);
   const value = useMemo(() => ({ client }), [client]);
   return <GenqueueContext.Provider value={value}>{props.children}</GenqueueContext.Provider>;
 }

@@ -1,10 +1,39 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, fireEvent, render, renderHook, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { GenqueueProvider, JobCard, JobList, ProgressBar } from "../../src/react/index.js";
+import { GenqueueClient } from "../../src/index.js";
+import { GenqueueProvider, JobCard, JobList, ProgressBar, useGenqueueClient } from "../../src/react/index.js";
+import { baseUrl, tokenFor } from "../support/context.js";
 import { recordedClient } from "./support.js";
 
 afterEach(cleanup);
+
+describe("GenqueueProvider", () => {
+  it("makes a client from baseUrl and token; a new token does not restart the hooks", async () => {
+    const sub = `u-provider-${Date.now()}`;
+    const first = new GenqueueClient({ baseUrl: baseUrl(), token: tokenFor(sub) });
+    const { jobId } = await first.submit({ type: "demo", data: { steps: 10, stepSeconds: 0.05 } });
+    const seen = new Set<GenqueueClient>();
+    function Probe() {
+      seen.add(useGenqueueClient());
+      return null;
+    }
+    const view = (token: string) => (
+      <GenqueueProvider baseUrl={baseUrl()} token={token}>
+        <Probe />
+        <JobCard jobId={jobId} title="Mine" />
+      </GenqueueProvider>
+    );
+    const { rerender } = render(view(tokenFor(sub)));
+    rerender(view(tokenFor(sub)));
+    await waitFor(() => expect(screen.getByRole("status").textContent).toBe("Completed"), { timeout: 10_000 });
+    expect(seen.size).toBe(1);
+  });
+
+  it("is required by useGenqueueClient", () => {
+    expect(() => renderHook(() => useGenqueueClient())).toThrow(/GenqueueProvider/);
+  });
+});
 
 describe("ProgressBar", () => {
   it("is an ARIA progressbar with the percentage and the current task", () => {
