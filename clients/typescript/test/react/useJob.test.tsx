@@ -1,5 +1,6 @@
 // @vitest-environment jsdom
 import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
+import { StrictMode } from "react";
 import { afterEach, describe, expect, it } from "vitest";
 import type { GenqueueClient, GenqueueSocket } from "../../src/index.js";
 import { socketPoolOf, useJob } from "../../src/react/index.js";
@@ -155,6 +156,25 @@ describe("useJob", () => {
     await waitFor(() => expect(result.current.status).toBe("completed"), { timeout: 15_000 });
     expect(result.current.transport).toBe("polling");
     expect(log.sent.filter((r) => r === `GET /api/v1/jobs/${jobId}`).length).toBeGreaterThan(1);
+  });
+
+  it("works under StrictMode: one job followed to the end, nothing left open", async () => {
+    const { client, log } = recordedClient();
+    const { jobId } = await client.submit({ type: "demo", data: { steps: 10, stepSeconds: 0.05 } });
+    const Wrapper = providerOf(client);
+    const { result, unmount } = renderHook(() => useJob(jobId), {
+      wrapper: ({ children }) => (
+        <StrictMode>
+          <Wrapper>{children}</Wrapper>
+        </StrictMode>
+      ),
+    });
+    await waitFor(() => expect(result.current.status).toBe("completed"), { timeout: 15_000 });
+    expect(log.openStreams()).toBe(0);
+    unmount();
+    const sent = log.sent.length;
+    await pause(300);
+    expect(log.sent.length).toBe(sent);
   });
 
   it("ends with the error when the job does not exist (404), without polling on", async () => {
