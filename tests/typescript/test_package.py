@@ -53,14 +53,38 @@ def _output(done: subprocess.CompletedProcess[str]) -> str:
     return f"exit {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
 
 
-def test_it_type_checks(tools: NodeTools) -> None:
+def test_it_type_checks_and_builds(tools: NodeTools, tmp_path: Path) -> None:
+    """Sources and tests under the strict tsconfig; then the published build (src only,
+    without Node's types: it runs in browsers) into a scratch directory."""
     done = _run(tools, "node_modules/typescript/bin/tsc", "--noEmit", within=TSC_SECONDS)
     assert done.returncode == 0, _output(done)
+    out = tmp_path / "dist"
+    build = ["-p", "tsconfig.build.json", "--outDir", str(out)]
+    done = _run(tools, "node_modules/typescript/bin/tsc", *build, within=TSC_SECONDS)
+    assert done.returncode == 0, _output(done)
+    assert (out / "index.js").is_file()
+    assert (out / "index.d.ts").is_file()
 
 
 def test_the_generated_types_match_the_openapi_schema(tools: NodeTools) -> None:
     done = _run(tools, "scripts/generate-types.mjs", "--check", within=GENERATE_SECONDS)
     assert done.returncode == 0, _output(done)
+
+
+def test_the_check_fails_on_stale_types(tools: NodeTools, tmp_path: Path) -> None:
+    stale = tmp_path / "openapi.ts"
+    current = (PACKAGE / "src" / "generated" / "openapi.ts").read_text(encoding="utf-8")
+    stale.write_text(current.replace("Submit a job", "Submit a jop", 1), encoding="utf-8")
+    done = _run(
+        tools,
+        "scripts/generate-types.mjs",
+        "--check",
+        "--target",
+        str(stale),
+        within=GENERATE_SECONDS,
+    )
+    assert done.returncode == 1, _output(done)
+    assert "is stale" in done.stderr
 
 
 def test_the_vitest_suite_passes(tools: NodeTools, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import {
   NotFoundError,
   RateLimitError,
   RequestTimeoutError,
+  ServiceUnavailableError,
   UnauthorizedError,
   ValidationError,
 } from "../src/index.js";
@@ -182,4 +183,56 @@ describe("429 and Retry-After (a server with GENQUEUE_SUBMIT_RATE=2/second)", ()
     await failure(client.submit({ type: "demo", data: { steps: 1 } }), RateLimitError);
     expect(Date.now() - started).toBeLessThan(500);
   });
+});
+
+describe("503 and Retry-After (a server whose image provider does not answer)", () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer({
+      env: {
+        GENQUEUE_PROVIDER: "openai",
+        OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
+        OPENAI_API_KEY: "unused",
+        GENQUEUE_WORKERS: "0",
+      },
+    });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  /** A client of that server, counting the requests it makes (real fetch underneath). */
+  function counted(retry: { maxRetries?: number; maxDelayMs?: number }) {
+    const calls = { count: 0 };
+    const client = new GenqueueClient({
+      baseUrl: server.baseUrl,
+      token: mintToken(server.secret, "sync"),
+      retry,
+      fetch: (input, init) => {
+        calls.count++;
+        return fetch(input, init);
+      },
+    });
+    return { client, calls };
+  }
+
+  const character = { name: "Mira", description: "A young cartographer with a brass compass" };
+
+  it("throws ServiceUnavailableError with retryAfter when the wait is over maxDelayMs", async () => {
+    const { client, calls } = counted({ maxDelayMs: 1_000 });
+    const error = await failure(client.characters.createNow(character), ServiceUnavailableError);
+    expect(error.status).toBe(503);
+    expect(error.code).toBe("unavailable");
+    expect(error.retryAfter).toBe(5);
+    expect(error.message).toMatch(/try again/);
+    expect(calls.count).toBe(1);
+  });
+
+  it("retries once after Retry-After, then throws the second answer", async () => {
+    const { client, calls } = counted({ maxRetries: 1, maxDelayMs: 10_000 });
+    const started = Date.now();
+    await failure(client.characters.createNow(character), ServiceUnavailableError);
+    expect(calls.count).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
+  }, 30_000);
 });
