@@ -46,12 +46,3 @@ export function toProgress(value: unknown, task?: unknown): ProgressInfo {
     currentTask: stringOrNull(fields.currentTask) ?? stringOrNull(fields.message) ?? stringOrNull(task),
   };
 }
-
-export function sameProgress(a: ProgressInfo, b: ProgressInfo): boolean {
-  return (
-    a.percentage === b.percentage &&
-    a.current === b.current &&
-    a.total === b.total &&
-    a.currentTask === b.currentTask
-  );
-}
