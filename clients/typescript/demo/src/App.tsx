@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useState, type ReactElement } from "react";
 import { GenqueueClient, UnauthorizedError, type CharacterDetail } from "../../src/index.js";
-import { GenqueueProvider, useGenqueueClient } from "../../src/react/context.js";
+import { GenqueueProvider, JobList, useGenqueueClient } from "../../src/react/index.js";
 import { CharacterPanel } from "./panels/CharacterPanel.js";
 import { DemoPanel } from "./panels/DemoPanel.js";
 import { MediaPanel } from "./panels/MediaPanel.js";
 import { SetPanel } from "./panels/SetPanel.js";
 import { SnapPanel } from "./panels/SnapPanel.js";
 import { StoryPanel } from "./panels/StoryPanel.js";
+import { SubmittedContext } from "./parts/submitted.js";
 import { SignIn } from "./SignIn.js";
 import { storeToken, storedToken, tokenSubject } from "./token.js";
 
@@ -66,6 +67,8 @@ function Workspace({ user, onSignOut }: { user: string; onSignOut: () => void })
   const client = useGenqueueClient();
   const credits = useCredits();
   const [character, setCharacter] = useState<CharacterDetail | null>(null);
+  const [submissions, setSubmissions] = useState(0);
+  const submitted = useCallback(() => setSubmissions((n) => n + 1), []);
   const reloadCharacter = useCallback(() => {
     if (character) client.characters.get(character.id).then(setCharacter, () => undefined);
   }, [client, character]);
@@ -87,14 +90,23 @@ function Workspace({ user, onSignOut }: { user: string; onSignOut: () => void })
           </button>
         </div>
       </header>
+      <SubmittedContext.Provider value={submitted}>
       <main className="layout" data-testid="panels">
         <CharacterPanel character={character} onCharacter={setCharacter} />
-        <MediaPanel character={character} onChanged={reloadCharacter} />
+        <MediaPanel key={character?.id ?? "none"} character={character} onChanged={reloadCharacter} />
         <SetPanel character={character} />
         <StoryPanel onCharged={credits.refresh} />
         <SnapPanel />
         <DemoPanel />
+        <section className="card jobs-panel" data-testid="jobs-panel">
+          <div className="card-head">
+            <h2>My jobs</h2>
+            <span className="seed">GET /api/v1/jobs</span>
+          </div>
+          <JobList key={submissions} pageSize={8} refreshMs={1000} />
+        </section>
       </main>
+      </SubmittedContext.Provider>
     </>
   );
 }

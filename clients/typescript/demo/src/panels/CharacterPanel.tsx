@@ -1,49 +1,43 @@
-import { useCallback, useState, type FormEvent, type ReactElement } from "react";
+import { useEffect, useState, type FormEvent, type ReactElement } from "react";
 import type { CharacterDetail } from "../../../src/index.js";
-import { useGenqueueClient } from "../../../src/react/context.js";
-import { useJob } from "../../../src/react/useJob.js";
+import { toProgress, useCharacterCreation, useGenqueueClient } from "../../../src/react/index.js";
 import { CharacterCard } from "../parts/CharacterCard.js";
 import { JobStatus } from "../parts/JobStatus.js";
-import { CHARACTER_MILESTONES, Milestones, useMilestoneTimes } from "../parts/Milestones.js";
-import { useAction } from "../parts/useAction.js";
+import { useSubmitted } from "../parts/submitted.js";
+import { CHARACTER_MILESTONES, Milestones, milestoneLabel, useMilestoneTimes } from "../parts/Milestones.js";
 
 const STYLES = ["watercolor", "anime", "cartoon", "oil painting", "pixel art", "sketch"];
+/** Seed 000 polls every 2 s; a demo's character is done in seconds, so poll faster. */
+const POLL_MS = 250;
 
 export interface CharacterPanelProps {
   character: CharacterDetail | null;
   onCharacter: (character: CharacterDetail) => void;
 }
 
-/** Seeds 000/001: queue a character and watch its milestones until it exists. */
+/** Seeds 000/001: queue a character with `useCharacterCreation` and watch its milestones. */
 export function CharacterPanel({ character, onCharacter }: CharacterPanelProps): ReactElement {
   const client = useGenqueueClient();
+  const announce = useSubmitted();
+  const creation = useCharacterCreation(undefined, { interval: POLL_MS });
   const [name, setName] = useState("Mira");
   const [description, setDescription] = useState("A fox pilot with a patched leather jacket");
   const [style, setStyle] = useState(STYLES[0] ?? "watercolor");
-  const [jobId, setJobId] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const jobId = creation.job?.jobId ?? null;
+  const times = useMilestoneTimes(jobId, CHARACTER_MILESTONES, creation.progress);
 
-  const loadCharacter = useCallback(
-    async (characterId: string) => onCharacter(await client.characters.get(characterId)),
-    [client, onCharacter],
-  );
-  const job = useJob(jobId, {
-    onCompleted: (done) => {
-      const result = done.result as { characterId?: string } | null;
-      if (result?.characterId) void loadCharacter(result.characterId);
-    },
-  });
-  const times = useMilestoneTimes(jobId, CHARACTER_MILESTONES, job.progress.percentage);
-
-  const create = useAction(
-    useCallback(async () => {
-      const queued = await client.characters.queue({ name, description, style });
-      setJobId(queued.jobId);
-    }, [client, name, description, style]),
-  );
+  const { characterId } = creation;
+  useEffect(() => {
+    if (characterId === null) return;
+    setLoadError(null);
+    client.characters.get(characterId).then(onCharacter, (error: unknown) => setLoadError(String(error)));
+  }, [client, characterId, onCharacter]);
 
   function submit(event: FormEvent): void {
     event.preventDefault();
-    void create.run();
+    // A refused request is in `creation.error`.
+    creation.createCharacter({ name, description, style }).then(announce, () => undefined);
   }
 
   return (
@@ -56,7 +50,13 @@ export function CharacterPanel({ character, onCharacter }: CharacterPanelProps):
         <div className="fields">
           <div>
             <label htmlFor="character-name">Name</label>
-            <input id="character-name" data-testid="character-name-input" value={name} maxLength={100} onChange={(e) => setName(e.target.value)} />
+            <input
+              id="character-name"
+              data-testid="character-name-input"
+              value={name}
+              maxLength={100}
+              onChange={(e) => setName(e.target.value)}
+            />
           </div>
           <div>
             <label htmlFor="character-style">Style</label>
@@ -68,30 +68,49 @@ export function CharacterPanel({ character, onCharacter }: CharacterPanelProps):
           </div>
           <div className="field-wide">
             <label htmlFor="character-description">Description</label>
-            <input id="character-description" value={description} maxLength={4000} onChange={(e) => setDescription(e.target.value)} />
+            <input
+              id="character-description"
+              value={description}
+              maxLength={4000}
+              onChange={(e) => setDescription(e.target.value)}
+            />
           </div>
         </div>
         <div className="row">
-          <button className="btn btn-primary" type="submit" disabled={create.busy || !name.trim()} data-testid="character-create">
+          <button
+            className="btn btn-primary"
+            type="submit"
+            disabled={creation.isCreating || !name.trim()}
+            data-testid="character-create"
+          >
             Create character
           </button>
           <span className="muted small">POST /api/v1/characters/queue</span>
         </div>
       </form>
-      {create.error ? <p className="error" role="alert">{create.error}</p> : null}
-      {jobId ? (
+      {jobId === null && creation.error ? (
+        <p className="error" role="alert">
+          {creation.error}
+        </p>
+      ) : null}
+      {jobId !== null ? (
         <>
           <JobStatus
             name="character"
             jobId={jobId}
-            status={job.status}
-            progress={job.progress}
-            failedReason={job.failedReason}
-            error={job.error}
-            onCancel={() => void job.cancel()}
+            status={creation.status}
+            progress={toProgress(creation.progress, milestoneLabel(CHARACTER_MILESTONES, creation.progress))}
+            failedReason={creation.status === "completed" ? null : creation.error}
+            error={null}
+            onCancel={() => void creation.cancel()}
           />
           <Milestones milestones={CHARACTER_MILESTONES} times={times} testId="character-milestones" />
         </>
+      ) : null}
+      {loadError ? (
+        <p className="error" role="alert">
+          {loadError}
+        </p>
       ) : null}
       {character ? <CharacterCard character={character} assetUrl={(path) => client.assetUrl(path)} /> : null}
     </section>

@@ -1,13 +1,14 @@
 import { useCallback, useState, type FormEvent, type ReactElement } from "react";
-import { useGenqueueClient } from "../../../src/react/context.js";
-import { useJob } from "../../../src/react/useJob.js";
-import { JobStatus } from "../parts/JobStatus.js";
+import { useGenqueueClient, useJob } from "../../../src/react/index.js";
+import { LiveJob } from "../parts/LiveJob.js";
+import { useSubmitted } from "../parts/submitted.js";
 import { useAction } from "../parts/useAction.js";
 
 /** The built-in `demo` job: steps of a set length, failing on purpose for its first
  * `failAttempts` attempts, to see retries, a cancel and a failure with its reason. */
 export function DemoPanel(): ReactElement {
   const client = useGenqueueClient();
+  const announce = useSubmitted();
   const [steps, setSteps] = useState(20);
   const [stepSeconds, setStepSeconds] = useState(0.5);
   const [failAttempts, setFailAttempts] = useState(0);
@@ -18,7 +19,8 @@ export function DemoPanel(): ReactElement {
     useCallback(async () => {
       const submitted = await client.submit({ type: "demo", data: { steps, stepSeconds, failAttempts } });
       setJobId(submitted.jobId);
-    }, [client, steps, stepSeconds, failAttempts]),
+      announce();
+    }, [client, steps, stepSeconds, failAttempts, announce]),
   );
 
   function submit(event: FormEvent): void {
@@ -26,7 +28,8 @@ export function DemoPanel(): ReactElement {
     void submitJob.run();
   }
 
-  const attempts = job.job ? `Attempt ${Math.min(job.job.attemptsMade + (job.isFinal ? 0 : 1), job.job.maxAttempts)} of ${job.job.maxAttempts}` : null;
+  const attempt = job.job ? Math.min(job.job.attemptsMade + (job.isFinal ? 0 : 1), job.job.maxAttempts) : null;
+  const title = job.job && attempt !== null ? `demo · attempt ${attempt} of ${job.job.maxAttempts}` : "demo";
   return (
     <section className="card" data-testid="demo-panel">
       <div className="card-head">
@@ -57,7 +60,7 @@ export function DemoPanel(): ReactElement {
       </form>
       {submitJob.error ? <p className="error" role="alert">{submitJob.error}</p> : null}
       {jobId ? (
-        <JobStatus name="demo" jobId={jobId} status={job.status} progress={job.progress} failedReason={job.failedReason} error={job.error} attempts={attempts} onCancel={() => void job.cancel()} />
+        <LiveJob name="demo" jobId={jobId} state={job} title={title} />
       ) : null}
     </section>
   );

@@ -1,14 +1,56 @@
-import { useCallback, useEffect, useState, type ReactElement } from "react";
+import { useEffect, useRef, useState, type ReactElement } from "react";
 import type { CharacterDetail, PoseView } from "../../../src/index.js";
-import { useGenqueueClient } from "../../../src/react/context.js";
-import { useJob } from "../../../src/react/useJob.js";
+import {
+  toProgress,
+  useGenqueueClient,
+  useMediaGeneration,
+  type UseMediaGenerationResult,
+} from "../../../src/react/index.js";
 import { JobStatus } from "../parts/JobStatus.js";
-import { IMAGE_MILESTONES, Milestones, VIDEO_MILESTONES, useMilestoneTimes } from "../parts/Milestones.js";
-import { useAction } from "../parts/useAction.js";
+import { useSubmitted } from "../parts/submitted.js";
+import {
+  IMAGE_MILESTONES,
+  Milestones,
+  VIDEO_MILESTONES,
+  milestoneLabel,
+  useMilestoneTimes,
+  type Milestone,
+} from "../parts/Milestones.js";
 
-interface MediaResult {
-  mediaId?: string;
-  url?: string;
+const POLL_MS = 250;
+type Resolution = "480p" | "720p" | "1080p";
+
+interface MediaJobProps {
+  name: "image" | "video";
+  generation: UseMediaGenerationResult;
+  milestones: readonly Milestone[];
+}
+
+/** One media job of `useMediaGeneration`: its status, milestones and cancel. */
+function MediaJob({ name, generation, milestones }: MediaJobProps): ReactElement | null {
+  const jobId = generation.job?.jobId ?? null;
+  const times = useMilestoneTimes(jobId, milestones, generation.progress);
+  if (jobId === null) {
+    return generation.error ? (
+      <p className="error" role="alert">
+        {generation.error}
+      </p>
+    ) : null;
+  }
+  return (
+    <>
+      <JobStatus
+        name={name}
+        jobId={jobId}
+        status={generation.status}
+        progress={toProgress(generation.progress, milestoneLabel(milestones, generation.progress))}
+        failedReason={generation.status === "completed" ? null : generation.error}
+        error={null}
+        onCancel={() => void generation.cancel()}
+      />
+      <Milestones milestones={milestones} times={times} testId={`${name}-milestones`} />
+    </>
+  );
 }
 
 export interface MediaPanelProps {
@@ -17,60 +59,37 @@ export interface MediaPanelProps {
   onChanged: () => void;
 }
 
-/** Seed 001: an image of the character in a pose, then a video animated from it. */
+/** Seed 001 with `useMediaGeneration`: an image of the character in a pose, then a video
+ * animated from that image (or from the character's master reference). */
 export function MediaPanel({ character, onChanged }: MediaPanelProps): ReactElement {
   const client = useGenqueueClient();
+  const announce = useSubmitted();
+  const image = useMediaGeneration(undefined, { interval: POLL_MS });
+  const video = useMediaGeneration(undefined, { interval: POLL_MS });
   const [poses, setPoses] = useState<PoseView[]>([]);
   const [poseId, setPoseId] = useState("");
   const [duration, setDuration] = useState<5 | 8>(5);
-  const [resolution, setResolution] = useState<"480p" | "720p" | "1080p">("480p");
-  const [imageJobId, setImageJobId] = useState<string | null>(null);
-  const [videoJobId, setVideoJobId] = useState<string | null>(null);
-  const [image, setImage] = useState<MediaResult | null>(null);
-  const [video, setVideo] = useState<MediaResult | null>(null);
+  const [resolution, setResolution] = useState<Resolution>("480p");
 
   useEffect(() => {
     client.characters.poses().then(setPoses, () => setPoses([]));
   }, [client]);
+  const imageDone = image.status === "completed";
+  const videoDone = video.status === "completed";
+  const finished = [imageDone ? image.job?.jobId : null, videoDone ? video.job?.jobId : null].join(",");
+  const notified = useRef(",");
+  const changed = useRef(onChanged);
+  changed.current = onChanged;
   useEffect(() => {
-    setImageJobId(null);
-    setVideoJobId(null);
-    setImage(null);
-    setVideo(null);
-  }, [character?.id]);
+    // Once per finished job: the character's media list has one more entry.
+    if (finished === notified.current) return;
+    notified.current = finished;
+    changed.current();
+  }, [finished]);
 
-  const imageJob = useJob(imageJobId, {
-    onCompleted: (done) => {
-      setImage(done.result as MediaResult);
-      onChanged();
-    },
-  });
-  const videoJob = useJob(videoJobId, {
-    onCompleted: (done) => {
-      setVideo(done.result as MediaResult);
-      onChanged();
-    },
-  });
-  const imageTimes = useMilestoneTimes(imageJobId, IMAGE_MILESTONES, imageJob.progress.percentage);
-  const videoTimes = useMilestoneTimes(videoJobId, VIDEO_MILESTONES, videoJob.progress.percentage);
-
-  const sourceMediaId = image?.mediaId ?? character?.masterReferenceId ?? null;
-  const generateImage = useAction(
-    useCallback(async () => {
-      if (!character) return;
-      setImage(null);
-      const queued = await client.characters.queueImage(character.id, poseId ? { poseId } : {});
-      setImageJobId(queued.jobId);
-    }, [client, character, poseId]),
-  );
-  const generateVideo = useAction(
-    useCallback(async () => {
-      if (!character || !sourceMediaId) return;
-      setVideo(null);
-      const queued = await client.characters.queueVideo(character.id, sourceMediaId, { duration, resolution });
-      setVideoJobId(queued.jobId);
-    }, [client, character, sourceMediaId, duration, resolution]),
-  );
+  const imageMediaId = imageDone ? (image.job?.result?.mediaId ?? null) : null;
+  const sourceMediaId = imageMediaId ?? character?.masterReferenceId ?? null;
+  const ignore = (): undefined => undefined;
 
   return (
     <section className="card" data-testid="media-panel">
@@ -92,53 +111,69 @@ export function MediaPanel({ character, onChanged }: MediaPanelProps): ReactElem
           </select>
         </div>
         <div className="row">
-          <button className="btn btn-primary" type="button" data-testid="image-generate" disabled={!character || generateImage.busy} onClick={() => void generateImage.run()}>
+          <button
+            className="btn btn-primary"
+            type="button"
+            data-testid="image-generate"
+            disabled={!character || image.isGenerating}
+            onClick={() => {
+              if (character) image.generateImage(character.id, poseId ? { poseId } : {}).then(announce, ignore);
+            }}
+          >
             Generate image
           </button>
         </div>
       </div>
-      {generateImage.error ? <p className="error" role="alert">{generateImage.error}</p> : null}
-      {imageJobId ? (
-        <>
-          <JobStatus name="image" jobId={imageJobId} status={imageJob.status} progress={imageJob.progress} failedReason={imageJob.failedReason} error={imageJob.error} onCancel={() => void imageJob.cancel()} />
-          <Milestones milestones={IMAGE_MILESTONES} times={imageTimes} testId="image-milestones" />
-        </>
-      ) : null}
+      <MediaJob name="image" generation={image} milestones={IMAGE_MILESTONES} />
       <div className="fields">
         <div>
           <label htmlFor="video-duration">Duration</label>
-          <select id="video-duration" value={duration} onChange={(e) => setDuration(e.target.value === "8" ? 8 : 5)}>
+          <select
+            id="video-duration"
+            value={duration}
+            onChange={(e) => setDuration(e.target.value === "8" ? 8 : 5)}
+          >
             <option value="5">5 s</option>
             <option value="8">8 s</option>
           </select>
         </div>
         <div>
           <label htmlFor="video-resolution">Resolution</label>
-          <select id="video-resolution" value={resolution} onChange={(e) => setResolution(e.target.value as "480p" | "720p" | "1080p")}>
+          <select
+            id="video-resolution"
+            value={resolution}
+            onChange={(e) => setResolution(e.target.value as Resolution)}
+          >
             <option>480p</option>
             <option>720p</option>
             <option>1080p</option>
           </select>
         </div>
         <div className="row">
-          <button className="btn btn-primary" type="button" data-testid="video-generate" disabled={!character || !sourceMediaId || generateVideo.busy} onClick={() => void generateVideo.run()}>
+          <button
+            className="btn btn-primary"
+            type="button"
+            data-testid="video-generate"
+            disabled={!character || !sourceMediaId || video.isGenerating}
+            onClick={() => {
+              if (character && sourceMediaId) {
+                video.generateVideo(character.id, sourceMediaId, { duration, resolution }).then(announce, ignore);
+              }
+            }}
+          >
             Generate video
           </button>
         </div>
       </div>
       <p className="muted small">
-        The video animates {image?.mediaId ? "the image above" : "the character's master reference"}.
+        The video animates {imageMediaId ? "the image above" : "the character's master reference"}.
       </p>
-      {generateVideo.error ? <p className="error" role="alert">{generateVideo.error}</p> : null}
-      {videoJobId ? (
-        <>
-          <JobStatus name="video" jobId={videoJobId} status={videoJob.status} progress={videoJob.progress} failedReason={videoJob.failedReason} error={videoJob.error} onCancel={() => void videoJob.cancel()} />
-          <Milestones milestones={VIDEO_MILESTONES} times={videoTimes} testId="video-milestones" />
-        </>
-      ) : null}
+      <MediaJob name="video" generation={video} milestones={VIDEO_MILESTONES} />
       <div className="media">
-        {image?.url ? <img data-testid="image-result" src={client.assetUrl(image.url)} alt="Generated" /> : null}
-        {video?.url ? <video data-testid="video-result" src={client.assetUrl(video.url)} controls autoPlay loop muted playsInline /> : null}
+        {imageDone && image.mediaUrl ? <img data-testid="image-result" src={image.mediaUrl} alt="Generated" /> : null}
+        {videoDone && video.mediaUrl ? (
+          <video data-testid="video-result" src={video.mediaUrl} controls autoPlay loop muted playsInline />
+        ) : null}
       </div>
     </section>
   );

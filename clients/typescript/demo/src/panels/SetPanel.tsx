@@ -1,8 +1,8 @@
 import { useCallback, useState, type ReactElement } from "react";
 import type { CharacterDetail } from "../../../src/index.js";
-import { useGenqueueClient } from "../../../src/react/context.js";
-import { useJob } from "../../../src/react/useJob.js";
-import { JobStatus } from "../parts/JobStatus.js";
+import { useGenqueueClient, useJob } from "../../../src/react/index.js";
+import { LiveJob } from "../parts/LiveJob.js";
+import { useSubmitted } from "../parts/submitted.js";
 import { ShotGrid, shotsOf } from "../parts/ShotGrid.js";
 import { useAction } from "../parts/useAction.js";
 
@@ -17,6 +17,7 @@ interface SetResults {
 /** Seed 002: a 360° set of the character, its shots filling in as each one finishes. */
 export function SetPanel({ character }: { character: CharacterDetail | null }): ReactElement {
   const client = useGenqueueClient();
+  const announce = useSubmitted();
   const [imageCount, setImageCount] = useState(MAX_SHOTS);
   const [qualityThreshold, setQualityThreshold] = useState(80);
   const [jobId, setJobId] = useState<string | null>(null);
@@ -29,7 +30,8 @@ export function SetPanel({ character }: { character: CharacterDetail | null }): 
       const accepted = await client.library360.generate360Set(character.id, { imageCount, qualityThreshold });
       setTotal(imageCount);
       setJobId(accepted.jobId);
-    }, [client, character, imageCount, qualityThreshold]),
+      announce();
+    }, [client, character, imageCount, qualityThreshold, announce]),
   );
 
   const shots = shotsOf(job.job?.partialResults);
@@ -59,14 +61,16 @@ export function SetPanel({ character }: { character: CharacterDetail | null }): 
       {start.error ? <p className="error" role="alert">{start.error}</p> : null}
       {jobId ? (
         <>
-          <JobStatus name="set" jobId={jobId} status={job.status} progress={job.progress} failedReason={job.failedReason} error={job.error} onCancel={() => void job.cancel()} />
+          <LiveJob name="set" jobId={jobId} state={job} title="360° set">
+            {results ? (
+              <p className="muted small" data-testid="set-summary">
+                {results.generatedImages?.length ?? 0} generated, {results.failedImages?.length ?? 0} under the
+                threshold
+                {results.processingTime ? ` · ${(results.processingTime / 1000).toFixed(1)} s` : ""}
+              </p>
+            ) : null}
+          </LiveJob>
           <ShotGrid shots={shots} total={job.progress.total ?? total} assetUrl={(path) => client.assetUrl(path)} />
-          {results ? (
-            <p className="muted small" data-testid="set-summary">
-              {results.generatedImages?.length ?? 0} generated, {results.failedImages?.length ?? 0} under the threshold
-              {results.processingTime ? ` · ${(results.processingTime / 1000).toFixed(1)} s` : ""}
-            </p>
-          ) : null}
         </>
       ) : null}
     </section>

@@ -1,36 +1,48 @@
-import { useCallback, useState, type FormEvent, type ReactElement } from "react";
-import { useGenqueueClient } from "../../../src/react/context.js";
-import { useJob } from "../../../src/react/useJob.js";
+import { useState, type FormEvent, type ReactElement } from "react";
+import { toProgress, useGenqueueClient, useImageGeneration } from "../../../src/react/index.js";
 import { JobStatus } from "../parts/JobStatus.js";
+import { useSubmitted } from "../parts/submitted.js";
 import { PhotoPicker } from "../parts/PhotoPicker.js";
-import { useAction } from "../parts/useAction.js";
 
 const STYLES = ["watercolor", "cartoon", "sketch", "pop_art", "vintage", "oil_painting", "pixel_art", "anime"];
 
-/** Seed 004: upload a photo (base64) and see the styled picture arrive over Socket.IO. */
+/** Events of the job as `useImageGeneration`'s callbacks saw them, newest last. */
+interface Seen {
+  kind: "progress" | "completed" | "failed";
+  text: string;
+}
+
+/** Seed 004 with `useImageGeneration`: upload a photo (base64) and see the styled picture
+ * arrive over Socket.IO (`job_progress`, `job_completed`, `job_failed`). */
 export function SnapPanel(): ReactElement {
   const client = useGenqueueClient();
+  const announce = useSubmitted();
   const [heroName, setHeroName] = useState("Ada");
   const [styleKey, setStyleKey] = useState("watercolor");
   const [photo, setPhoto] = useState<string | null>(null);
   const [photoProblem, setPhotoProblem] = useState<string | null>(null);
-  const [jobId, setJobId] = useState<string | null>(null);
-  const job = useJob(jobId, { push: "socket" });
-
-  const generate = useAction(
-    useCallback(async () => {
-      if (!photo) return;
-      const queued = await client.snap2story.generateImage({ heroName, styleKey, originalImageBase64: photo, kind: "cover" });
-      setJobId(queued.jobId);
-    }, [client, heroName, styleKey, photo]),
-  );
+  const [seen, setSeen] = useState<Seen[]>([]);
+  const [imageUrl, setImageUrl] = useState<string | null>(null);
+  const note = (entry: Seen): void => setSeen((previous) => [...previous, entry]);
+  const generation = useImageGeneration({
+    onProgress: (progress) => note({ kind: "progress", text: `${Math.round(progress.progress)}% ${progress.message}` }),
+    onCompleted: (result) => {
+      setImageUrl(result.imageUrl);
+      note({ kind: "completed", text: "job_completed" });
+    },
+    onFailed: (failure) => note({ kind: "failed", text: `${failure.status}: ${failure.error}` }),
+  });
+  const job = generation.currentJob;
 
   function submit(event: FormEvent): void {
     event.preventDefault();
-    void generate.run();
+    if (!photo) return;
+    setSeen([]);
+    setImageUrl(null);
+    // A refused request is in `generation.error`.
+    generation.generateImage({ heroName, styleKey, originalImageBase64: photo, kind: "cover" }).then(announce, () => undefined);
   }
 
-  const imageUrl = job.status === "completed" ? (job.job?.result as { imageUrl?: string } | null)?.imageUrl : null;
   return (
     <section className="card" data-testid="snap-panel">
       <div className="card-head">
@@ -64,16 +76,33 @@ export function SnapPanel(): ReactElement {
           </div>
         </div>
         <div className="row">
-          <button className="btn btn-primary" type="submit" data-testid="snap-generate" disabled={!photo || !heroName.trim() || generate.busy}>
+          <button className="btn btn-primary" type="submit" data-testid="snap-generate" disabled={!photo || !heroName.trim() || generation.isGenerating}>
             Generate picture
           </button>
           <span className="muted small">POST /api/jobs/generate-image</span>
         </div>
       </form>
       {photoProblem ? <p className="error" role="alert">{photoProblem}</p> : null}
-      {generate.error ? <p className="error" role="alert">{generate.error}</p> : null}
-      {jobId ? (
-        <JobStatus name="snap" jobId={jobId} status={job.status} progress={job.progress} failedReason={job.failedReason} error={job.error} onCancel={() => void job.cancel()} />
+      {job === null && generation.error ? (
+        <p className="error" role="alert">
+          {generation.error}
+        </p>
+      ) : null}
+      {job !== null ? (
+        <JobStatus
+          name="snap"
+          jobId={job.jobId}
+          status={job.status}
+          progress={toProgress(job.progress, job.message)}
+          failedReason={job.status === "failed" ? job.error : null}
+          error={null}
+          onCancel={() => void generation.cancel()}
+        />
+      ) : null}
+      {seen.length > 0 ? (
+        <p className="notice mono" data-testid="snap-events" data-transport={generation.transport ?? ""}>
+          {generation.transport === "push" ? "Socket.IO" : "polling"}: {seen.map((entry) => entry.text).join(" → ")}
+        </p>
       ) : null}
       {photo || imageUrl ? (
         <div className="preview">

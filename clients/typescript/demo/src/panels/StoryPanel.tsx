@@ -1,14 +1,15 @@
 import { useCallback, useState, type FormEvent, type ReactElement } from "react";
 import type { StoryView } from "../../../src/index.js";
-import { useGenqueueClient } from "../../../src/react/context.js";
-import { useJob } from "../../../src/react/useJob.js";
-import { JobStatus } from "../parts/JobStatus.js";
+import { useGenqueueClient, useJob } from "../../../src/react/index.js";
+import { LiveJob } from "../parts/LiveJob.js";
+import { useSubmitted } from "../parts/submitted.js";
 import { StoryReader } from "../parts/StoryReader.js";
 import { useAction } from "../parts/useAction.js";
 
 /** Seed 003: write a story (credits are charged before it is queued), then read it. */
 export function StoryPanel({ onCharged }: { onCharged: () => void }): ReactElement {
   const client = useGenqueueClient();
+  const announce = useSubmitted();
   const [prompt, setPrompt] = useState("A lighthouse keeper finds a map in a bottle");
   const [heroName, setHeroName] = useState("Ada");
   const [words, setWords] = useState(300);
@@ -32,8 +33,9 @@ export function StoryPanel({ onCharged }: { onCharged: () => void }): ReactEleme
       setReadError(null);
       const queued = await client.stories.generate({ prompt, heroName: heroName || null, words });
       setJobId(queued.jobId);
+      announce();
       onCharged();
-    }, [client, prompt, heroName, words, onCharged]),
+    }, [client, prompt, heroName, words, onCharged, announce]),
   );
 
   function submit(event: FormEvent): void {
@@ -72,7 +74,9 @@ export function StoryPanel({ onCharged }: { onCharged: () => void }): ReactEleme
       </form>
       {write.error ? <p className="error" role="alert" data-testid="story-submit-error">{write.error}</p> : null}
       {jobId ? (
-        <JobStatus name="story" jobId={jobId} status={job.status} progress={job.progress} failedReason={job.failedReason} error={job.error} onCancel={() => void job.cancel()} />
+        <LiveJob name="story" jobId={jobId} state={job} title="Story">
+          {story ? <StoryReader story={story} /> : null}
+        </LiveJob>
       ) : null}
       {waiting ? (
         <p className="notice" data-testid="story-position">
@@ -80,7 +84,6 @@ export function StoryPanel({ onCharged }: { onCharged: () => void }): ReactEleme
         </p>
       ) : null}
       {readError ? <p className="error" role="alert">{readError}</p> : null}
-      {story ? <StoryReader story={story} /> : null}
     </section>
   );
 }

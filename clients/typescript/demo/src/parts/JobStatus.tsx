@@ -1,6 +1,5 @@
 import type { ReactElement } from "react";
-import { ProgressBar } from "../../../src/react/ProgressBar.js";
-import type { ProgressInfo } from "../../../src/react/progress.js";
+import { ProgressBar, type ProgressInfo } from "../../../src/react/index.js";
 
 export interface JobStatusProps {
   /** Prefix of the test ids, e.g. "character". */
@@ -13,7 +12,6 @@ export interface JobStatusProps {
   failedReason: string | null;
   /** A request that failed (reading, cancelling). */
   error: Error | null;
-  attempts?: string | null;
   onCancel: () => void;
 }
 
@@ -39,11 +37,14 @@ export function JobStatus(props: JobStatusProps): ReactElement {
         )}
       </div>
       <ProgressBar progress={status === "completed" ? { ...progress, currentTask: "Done" } : progress} label={`${name} progress`} />
-      {props.attempts ? <p className="notice">{props.attempts}</p> : null}
-      {failedReason && status !== "completed" ? (
-        <p className={status === "failed" ? "error" : "notice"} role={status === "failed" ? "alert" : undefined} data-testid={`${name}-failed-reason`}>
-          {status === "failed" ? "Failed: " : "Last attempt failed, retrying: "}
-          {failedReason}
+      {failedReason && status === "failed" ? (
+        <p className="error" role="alert" data-testid={`${name}-failed-reason`}>
+          Failed: {failedReason}
+        </p>
+      ) : null}
+      {failedReason && !final ? (
+        <p className="notice" data-testid={`${name}-failed-reason`}>
+          Last attempt failed, retrying: {failedReason}
         </p>
       ) : null}
       {status === "cancelled" ? <p className="notice" data-testid={`${name}-cancelled`}>Cancelled.</p> : null}

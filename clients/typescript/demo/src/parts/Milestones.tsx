@@ -91,3 +91,9 @@ export function Milestones({ milestones, times, testId }: MilestonesProps): Reac
     </ol>
   );
 }
+
+/** The label of the last milestone `percentage` has reached (seed 001 sends numbers only). */
+export function milestoneLabel(milestones: readonly Milestone[], percentage: number): string | null {
+  const reached = milestones.filter((m) => percentage >= m.percentage);
+  return reached[reached.length - 1]?.label ?? null;
+}
