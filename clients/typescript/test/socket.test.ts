@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, inject, it } from "vitest";
 import {
   type AnyJobEvent,
   GenqueueClient,
@@ -8,6 +8,7 @@ import {
   type JobStreamEvent,
 } from "../src/index.js";
 import { baseUrl, clientFor, tokenFor } from "./support/context.js";
+import { mintToken } from "./support/server.js";
 import { startProxy } from "./support/proxy.js";
 
 const MODES = {
@@ -176,4 +177,44 @@ describe("Socket.IO", () => {
     const { timestamp } = await socket.ping();
     expect(Math.abs(timestamp - Date.now())).toBeLessThan(5_000);
   });
+
+  it("asks a token function again after its token expired, and resumes the job", async () => {
+    const sub = `exp-${crypto.randomUUID()}`;
+    const secret = inject("jwtSecret");
+    const issued: number[] = [];
+    const token = () => {
+      issued.push(Date.now());
+      return mintToken(secret, sub, { ttlSeconds: issued.length === 1 ? 2 : 3600 });
+    };
+    const client = new GenqueueClient({ baseUrl: baseUrl(), token });
+    const renewing = track(client.socket({ transports: ["websocket"] }));
+    const fixed = track(
+      new GenqueueSocket({
+        baseUrl: baseUrl(),
+        token: mintToken(secret, sub, { ttlSeconds: 2 }),
+        transports: ["websocket"],
+      }),
+    );
+    await Promise.all([renewing.ready(), fixed.ready()]);
+    const errors: string[] = [];
+    fixed.socket.on("error", (e: { code: string }) => errors.push(e.code));
+    const { jobId } = await client.submit({ type: "demo", data: { steps: 40, stepSeconds: 0.1 } });
+    const sse: JobStreamEvent[] = [];
+    let snapshotId: string | undefined;
+    const reference = client.streamJob(jobId, {
+      onEvent: (e) => {
+        sse.push(e);
+        if (e.event === "snapshot") snapshotId = e.id;
+      },
+    });
+    while (snapshotId === undefined) await new Promise((r) => setTimeout(r, 10));
+    const { events, done } = follow(renewing, jobId, snapshotId);
+    await Promise.all([done, reference]);
+    expect(issued.length).toBeGreaterThanOrEqual(2);
+    expect(events.map((e) => e.payload.eventId)).toEqual(
+      sse.filter((e) => !e.snapshot).map((e) => e.id),
+    );
+    expect(errors).toEqual(["token_expired"]);
+    expect(fixed.connected).toBe(false);
+  }, 20_000);
 });
