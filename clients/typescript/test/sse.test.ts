@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { GenqueueClient, type JobStreamEvent, type SseMessage, readSse } from "../src/index.js";
+import {
+  GenqueueClient,
+  type JobStreamEvent,
+  NotFoundError,
+  type SseMessage,
+  UnauthorizedError,
+  ValidationError,
+  readSse,
+} from "../src/index.js";
 import { baseUrl, clientFor, tokenFor } from "./support/context.js";
 import { startProxy } from "./support/proxy.js";
 
@@ -150,5 +158,16 @@ describe("streamJob", () => {
     await expect(stream).rejects.toThrow("enough");
     expect(events).toContain("progress");
     await client.cancel(jobId);
+  });
+
+  it("throws typed errors instead of reconnecting: 404, 401, 422 for a bad lastEventId", async () => {
+    const client = clientFor();
+    await expect(client.streamJob("no-such-job")).rejects.toBeInstanceOf(NotFoundError);
+    const { jobId } = await client.submit({ type: "demo", data: { steps: 1 } });
+    const anonymous = new GenqueueClient({ baseUrl: baseUrl() });
+    await expect(anonymous.streamJob(jobId)).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(client.streamJob(jobId, { lastEventId: "not-an-id" })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 });
