@@ -86,7 +86,7 @@ describe("useJob", () => {
 
   it("cancels a running job, then retries it to completion", async () => {
     const { client } = recordedClient();
-    const { jobId } = await client.submit({ type: "demo", data: { steps: 40, stepSeconds: 0.05 } });
+    const { jobId } = await client.submit({ type: "demo", data: { steps: 60, stepSeconds: 0.05 } });
     const { result } = renderHook(() => useJob(jobId), { wrapper: providerOf(client) });
     await waitFor(() => expect(result.current.progress.percentage).toBeGreaterThan(0), { timeout: 10_000 });
     await act(() => result.current.cancel());
@@ -111,7 +111,7 @@ describe("useJob", () => {
     "sends nothing more once unmounted (push: %s)",
     async (push) => {
       const { client, log } = recordedClient();
-      const { jobId } = await client.submit({ type: "demo", data: { steps: 60, stepSeconds: 0.05 } });
+      const { jobId } = await client.submit({ type: "demo", data: { steps: 100, stepSeconds: 0.05 } });
       const { result, unmount } = renderHook(
         () => useJob(jobId, { push, poll: { initialMs: 100, maximumMs: 200 } }),
         { wrapper: providerOf(client) },
