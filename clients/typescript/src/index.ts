@@ -49,7 +49,7 @@ export type {
   StreamJobOptions,
   StreamJobResult,
 } from "./sse.js";
-export { GenqueueSocket } from "./socket.js";
+export { GenqueueSocket, splitBaseUrl } from "./socket.js";
 export type {
   AnyJobEvent,
   ConnectionConfirmed,

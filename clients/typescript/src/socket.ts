@@ -115,6 +115,15 @@ export interface GenqueueSocketOptions {
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
 }
 
+/** The origin of a base URL ("" for a page-relative one) and its path without the
+ * trailing slash, under which genqueue serves `/socket.io/`. */
+export function splitBaseUrl(baseUrl: string): { origin: string; prefix: string } {
+  const trimmed = baseUrl.replace(/\/+$/, "");
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return { origin: "", prefix: trimmed };
+  const url = new URL(trimmed);
+  return { origin: url.origin, prefix: url.pathname.replace(/\/+$/, "") };
+}
+
 const ENDINGS: ReadonlySet<JobEventName> = new Set(["job_completed", "job_failed"]);
 const JOB_EVENTS: readonly JobEventName[] = [
   "job_status",
@@ -201,9 +210,9 @@ export class GenqueueSocket {
   constructor(options: GenqueueSocketOptions = {}) {
     const token = options.token;
     this.tokenIsFunction = typeof token === "function";
-    const url = (options.baseUrl ?? "").replace(/\/+$/, "");
+    const { origin, prefix } = splitBaseUrl(options.baseUrl ?? "");
     const settings: Partial<ManagerOptions & SocketOptions> = {
-      path: "/socket.io/",
+      path: `${prefix}/socket.io/`,
       transports: options.transports ?? ["polling", "websocket"],
       auth: (send: (data: object) => void) =>
         send({ token: typeof token === "function" ? token() : token }),
@@ -211,7 +220,8 @@ export class GenqueueSocket {
       reconnectionDelayMax: 2_000,
       ...options.socketOptions,
     };
-    this.socket = url === "" ? io(settings) : io(url, settings);
+    // the URL given to io() names the namespace by its path: only the origin goes there
+    this.socket = origin === "" ? io(settings) : io(origin, settings);
     this.socket.on("connect", () => this.resubscribe());
     this.socket.on("connection_confirmed", (confirmed: ConnectionConfirmed) => {
       this.confirmed = confirmed;

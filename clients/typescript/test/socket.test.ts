@@ -6,6 +6,7 @@ import {
   type JobCompletedPayload,
   type JobFailedPayload,
   type JobStreamEvent,
+  splitBaseUrl,
 } from "../src/index.js";
 import { baseUrl, clientFor, tokenFor } from "./support/context.js";
 import { mintToken } from "./support/server.js";
@@ -217,4 +218,19 @@ describe("Socket.IO", () => {
     expect(errors).toEqual(["token_expired"]);
     expect(fixed.connected).toBe(false);
   }, 20_000);
+});
+
+describe("splitBaseUrl", () => {
+  it("keeps the path out of io()'s URL, where it would name a namespace", () => {
+    expect(splitBaseUrl("http://127.0.0.1:8000")).toEqual({
+      origin: "http://127.0.0.1:8000",
+      prefix: "",
+    });
+    expect(splitBaseUrl("https://example.test/genqueue/")).toEqual({
+      origin: "https://example.test",
+      prefix: "/genqueue",
+    });
+    expect(splitBaseUrl("")).toEqual({ origin: "", prefix: "" });
+    expect(splitBaseUrl("/genqueue")).toEqual({ origin: "", prefix: "/genqueue" });
+  });
 });
