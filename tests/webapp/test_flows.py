@@ -74,6 +74,8 @@ async def test_a_character_its_milestones_an_image_and_a_video(
     )
     video_milestones = media.get_by_test_id("video-milestones").locator("li[data-reached='true']")
     await expect(video_milestones).to_have_count(8)
+    jobs = page.get_by_test_id("jobs-panel")
+    await expect(jobs.locator(".gq-job-list__item[data-status='completed']")).to_have_count(3)
     await screenshot(page, "character-media")
     assert log.errors == [], log.errors
 
@@ -104,6 +106,30 @@ async def test_a_360_set_fills_in_shot_by_shot(browser: Browser, served: Served)
     assert generated >= 1
     await expect(panel.get_by_test_id("set-summary")).to_contain_text(f"{generated} generated")
     await screenshot(page, "set-done")
+    assert log.errors == [], log.errors
+
+
+async def test_a_running_360_set_is_cancelled_and_keeps_its_shots(
+    browser: Browser, served: Served
+) -> None:
+    page, log = await signed_in(browser, served)
+    await create_character(page, "Tamsin")
+    panel = page.get_by_test_id("set-panel")
+    await panel.get_by_test_id("set-start").click()
+    job = panel.get_by_test_id("set-job")
+    await expect(job).to_have_attribute("data-status", "active")
+    await expect(panel.get_by_test_id("shot-generated").first).to_be_visible()
+    await job.get_by_role("button", name="Cancel").click()
+    await expect(job).to_have_attribute("data-status", "cancelled")
+    filled = int(await panel.get_by_test_id("shots").get_attribute("data-filled") or "0")
+    assert 1 <= filled < 27
+    await expect(panel.get_by_test_id("shot-empty")).to_have_count(27 - filled)
+    job_id = await job.get_attribute("data-job-id")
+    assert job_id is not None
+    assert job_state(served, job_id)["status"] == "cancelled"
+    jobs = page.get_by_test_id("jobs-panel")
+    await expect(jobs.locator(".gq-job-list__item[data-status='cancelled']")).to_contain_text("360")
+    await screenshot(page, "set-cancelled")
     assert log.errors == [], log.errors
 
 
@@ -147,6 +173,21 @@ async def test_a_photo_is_styled_live_over_socket_io(
     assert state["type"] == "snap-image"
     assert state["status"] == "completed"
     await screenshot(page, "snap")
+    assert log.errors == [], log.errors
+
+
+async def test_a_damaged_photo_is_refused_with_the_reason(
+    browser: Browser, served: Served, tmp_path: Path
+) -> None:
+    photo = tmp_path / "damaged.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"not really a picture" * 20)
+    page, log = await signed_in(browser, served)
+    panel = page.get_by_test_id("snap-panel")
+    await panel.get_by_test_id("snap-photo").set_input_files(str(photo))
+    await panel.get_by_test_id("snap-generate").click()
+    await expect(panel.get_by_role("alert")).to_contain_text("photo")
+    await expect(panel.get_by_test_id("snap-job")).to_have_count(0)
+    await screenshot(page, "snap-refused")
     assert log.errors == [], log.errors
 
 
