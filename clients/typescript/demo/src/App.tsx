@@ -91,21 +91,21 @@ function Workspace({ user, onSignOut }: { user: string; onSignOut: () => void })
         </div>
       </header>
       <SubmittedContext.Provider value={submitted}>
-      <main className="layout" data-testid="panels">
-        <CharacterPanel character={character} onCharacter={setCharacter} />
-        <MediaPanel key={character?.id ?? "none"} character={character} onChanged={reloadCharacter} />
-        <SetPanel character={character} />
-        <StoryPanel onCharged={credits.refresh} />
-        <SnapPanel />
-        <DemoPanel />
-        <section className="card jobs-panel" data-testid="jobs-panel">
-          <div className="card-head">
-            <h2>My jobs</h2>
-            <span className="seed">GET /api/v1/jobs</span>
-          </div>
-          <JobList key={submissions} pageSize={8} refreshMs={1000} />
-        </section>
-      </main>
+        <main className="layout" data-testid="panels">
+          <CharacterPanel character={character} onCharacter={setCharacter} />
+          <MediaPanel key={character?.id ?? "none"} character={character} onChanged={reloadCharacter} />
+          <SetPanel character={character} />
+          <StoryPanel onCharged={credits.refresh} />
+          <SnapPanel />
+          <DemoPanel />
+          <section className="card jobs-panel" data-testid="jobs-panel">
+            <div className="card-head">
+              <h2>My jobs</h2>
+              <span className="seed">GET /api/v1/jobs</span>
+            </div>
+            <JobList key={submissions} pageSize={8} refreshMs={1000} />
+          </section>
+        </main>
       </SubmittedContext.Provider>
     </>
   );

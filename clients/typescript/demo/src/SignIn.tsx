@@ -46,8 +46,8 @@ export function SignIn({ devLoginAvailable, onToken }: SignInProps): ReactElemen
       <section className="card signin-card">
         <h1>genqueue demo</h1>
         <p className="muted">
-          Long-running generation jobs — characters, images, videos, 360° sets, stories and
-          styled photos — submitted to this server and followed live.
+          Long-running generation jobs — characters, images, videos, 360° sets, stories and styled photos —
+          submitted to this server and followed live.
         </p>
         <form onSubmit={submit}>
           <label htmlFor="token">User token</label>
@@ -85,8 +85,7 @@ export function SignIn({ devLoginAvailable, onToken }: SignInProps): ReactElemen
           </p>
         ) : null}
         <p className="muted small">
-          The token stays in this browser (localStorage) and is sent as a Bearer header to
-          this server only.
+          The token stays in this browser (localStorage) and is sent as a Bearer header to this server only.
         </p>
       </section>
     </main>

@@ -1,6 +1,7 @@
 import { useCallback, useState, type FormEvent, type ReactElement } from "react";
 import { useGenqueueClient, useJob } from "../../../src/react/index.js";
 import { LiveJob } from "../parts/LiveJob.js";
+import { NumberField } from "../parts/NumberField.js";
 import { useSubmitted } from "../parts/submitted.js";
 import { useAction } from "../parts/useAction.js";
 
@@ -28,7 +29,9 @@ export function DemoPanel(): ReactElement {
     void submitJob.run();
   }
 
-  const attempt = job.job ? Math.min(job.job.attemptsMade + (job.isFinal ? 0 : 1), job.job.maxAttempts) : null;
+  const attempt = job.job
+    ? Math.min(job.job.attemptsMade + (job.isFinal ? 0 : 1), job.job.maxAttempts)
+    : null;
   const title = job.job && attempt !== null ? `demo · attempt ${attempt} of ${job.job.maxAttempts}` : "demo";
   return (
     <section className="card" data-testid="demo-panel">
@@ -38,30 +41,45 @@ export function DemoPanel(): ReactElement {
       </div>
       <form onSubmit={submit}>
         <div className="fields">
-          <div>
-            <label htmlFor="demo-steps">Steps</label>
-            <input id="demo-steps" data-testid="demo-steps" type="number" min={0} max={1000} value={steps} onChange={(e) => setSteps(Math.min(1000, Math.max(0, Number(e.target.value) || 0)))} />
-          </div>
-          <div>
-            <label htmlFor="demo-step-seconds">Seconds a step</label>
-            <input id="demo-step-seconds" data-testid="demo-step-seconds" type="number" min={0} max={60} step={0.05} value={stepSeconds} onChange={(e) => setStepSeconds(Math.min(60, Math.max(0, Number(e.target.value) || 0)))} />
-          </div>
-          <div>
-            <label htmlFor="demo-fail">Failing attempts</label>
-            <input id="demo-fail" data-testid="demo-fail-attempts" type="number" min={0} max={100} value={failAttempts} onChange={(e) => setFailAttempts(Math.min(100, Math.max(0, Number(e.target.value) || 0)))} />
-          </div>
+          <NumberField id="demo-steps" label="Steps" value={steps} min={0} max={1000} onChange={setSteps} />
+          <NumberField
+            id="demo-step-seconds"
+            label="Seconds a step"
+            value={stepSeconds}
+            min={0}
+            max={60}
+            step={0.05}
+            onChange={setStepSeconds}
+          />
+          <NumberField
+            id="demo-fail-attempts"
+            label="Failing attempts"
+            value={failAttempts}
+            min={0}
+            max={100}
+            onChange={setFailAttempts}
+          />
         </div>
         <div className="row">
-          <button className="btn btn-primary" type="submit" data-testid="demo-submit" disabled={submitJob.busy}>
+          <button
+            className="btn btn-primary"
+            type="submit"
+            data-testid="demo-submit"
+            disabled={submitJob.busy}
+          >
             Submit demo job
           </button>
-          <span className="muted small">3 attempts, 2 s backoff doubling; 3 or more failing attempts fail the job</span>
+          <span className="muted small">
+            3 attempts, 2 s backoff doubling; 3 or more failing attempts fail the job
+          </span>
         </div>
       </form>
-      {submitJob.error ? <p className="error" role="alert">{submitJob.error}</p> : null}
-      {jobId ? (
-        <LiveJob name="demo" jobId={jobId} state={job} title={title} />
+      {submitJob.error ? (
+        <p className="error" role="alert">
+          {submitJob.error}
+        </p>
       ) : null}
+      {jobId ? <LiveJob name="demo" jobId={jobId} state={job} title={title} /> : null}
     </section>
   );
 }

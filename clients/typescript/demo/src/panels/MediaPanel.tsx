@@ -117,7 +117,8 @@ export function MediaPanel({ character, onChanged }: MediaPanelProps): ReactElem
             data-testid="image-generate"
             disabled={!character || image.isGenerating}
             onClick={() => {
-              if (character) image.generateImage(character.id, poseId ? { poseId } : {}).then(announce, ignore);
+              if (character)
+                image.generateImage(character.id, poseId ? { poseId } : {}).then(announce, ignore);
             }}
           >
             Generate image
@@ -157,7 +158,9 @@ export function MediaPanel({ character, onChanged }: MediaPanelProps): ReactElem
             disabled={!character || !sourceMediaId || video.isGenerating}
             onClick={() => {
               if (character && sourceMediaId) {
-                video.generateVideo(character.id, sourceMediaId, { duration, resolution }).then(announce, ignore);
+                video
+                  .generateVideo(character.id, sourceMediaId, { duration, resolution })
+                  .then(announce, ignore);
               }
             }}
           >
@@ -170,7 +173,9 @@ export function MediaPanel({ character, onChanged }: MediaPanelProps): ReactElem
       </p>
       <MediaJob name="video" generation={video} milestones={VIDEO_MILESTONES} />
       <div className="media">
-        {imageDone && image.mediaUrl ? <img data-testid="image-result" src={image.mediaUrl} alt="Generated" /> : null}
+        {imageDone && image.mediaUrl ? (
+          <img data-testid="image-result" src={image.mediaUrl} alt="Generated" />
+        ) : null}
         {videoDone && video.mediaUrl ? (
           <video data-testid="video-result" src={video.mediaUrl} controls autoPlay loop muted playsInline />
         ) : null}

@@ -2,6 +2,7 @@ import { useCallback, useState, type ReactElement } from "react";
 import type { CharacterDetail } from "../../../src/index.js";
 import { useGenqueueClient, useJob } from "../../../src/react/index.js";
 import { LiveJob } from "../parts/LiveJob.js";
+import { NumberField } from "../parts/NumberField.js";
 import { useSubmitted } from "../parts/submitted.js";
 import { ShotGrid, shotsOf } from "../parts/ShotGrid.js";
 import { useAction } from "../parts/useAction.js";
@@ -44,33 +45,55 @@ export function SetPanel({ character }: { character: CharacterDetail | null }): 
       </div>
       {character === null ? <p className="muted">Create a character first.</p> : null}
       <div className="fields">
-        <div>
-          <label htmlFor="set-count">Shots</label>
-          <input id="set-count" type="number" min={1} max={MAX_SHOTS} value={imageCount} onChange={(e) => setImageCount(Math.min(MAX_SHOTS, Math.max(1, Number(e.target.value) || 1)))} />
-        </div>
-        <div>
-          <label htmlFor="set-quality">Quality threshold</label>
-          <input id="set-quality" type="number" min={0} max={100} value={qualityThreshold} onChange={(e) => setQualityThreshold(Math.min(100, Math.max(0, Number(e.target.value) || 0)))} />
-        </div>
+        <NumberField
+          id="set-count"
+          label="Shots"
+          value={imageCount}
+          min={1}
+          max={MAX_SHOTS}
+          onChange={setImageCount}
+        />
+        <NumberField
+          id="set-quality"
+          label="Quality threshold"
+          value={qualityThreshold}
+          min={0}
+          max={100}
+          onChange={setQualityThreshold}
+        />
         <div className="row">
-          <button className="btn btn-primary" type="button" data-testid="set-start" disabled={!character || start.busy} onClick={() => void start.run()}>
+          <button
+            className="btn btn-primary"
+            type="button"
+            data-testid="set-start"
+            disabled={!character || start.busy}
+            onClick={() => void start.run()}
+          >
             Start 360° set
           </button>
         </div>
       </div>
-      {start.error ? <p className="error" role="alert">{start.error}</p> : null}
+      {start.error ? (
+        <p className="error" role="alert">
+          {start.error}
+        </p>
+      ) : null}
       {jobId ? (
         <>
           <LiveJob name="set" jobId={jobId} state={job} title="360° set">
             {results ? (
               <p className="muted small" data-testid="set-summary">
-                {results.generatedImages?.length ?? 0} generated, {results.failedImages?.length ?? 0} under the
-                threshold
+                {results.generatedImages?.length ?? 0} generated, {results.failedImages?.length ?? 0} under
+                the threshold
                 {results.processingTime ? ` · ${(results.processingTime / 1000).toFixed(1)} s` : ""}
               </p>
             ) : null}
           </LiveJob>
-          <ShotGrid shots={shots} total={job.progress.total ?? total} assetUrl={(path) => client.assetUrl(path)} />
+          <ShotGrid
+            shots={shots}
+            total={job.progress.total ?? total}
+            assetUrl={(path) => client.assetUrl(path)}
+          />
         </>
       ) : null}
     </section>

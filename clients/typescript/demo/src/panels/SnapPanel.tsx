@@ -4,7 +4,16 @@ import { JobStatus } from "../parts/JobStatus.js";
 import { useSubmitted } from "../parts/submitted.js";
 import { PhotoPicker } from "../parts/PhotoPicker.js";
 
-const STYLES = ["watercolor", "cartoon", "sketch", "pop_art", "vintage", "oil_painting", "pixel_art", "anime"];
+const STYLES = [
+  "watercolor",
+  "cartoon",
+  "sketch",
+  "pop_art",
+  "vintage",
+  "oil_painting",
+  "pixel_art",
+  "anime",
+];
 
 /** Events of the job as `useImageGeneration`'s callbacks saw them, newest last. */
 interface Seen {
@@ -25,7 +34,8 @@ export function SnapPanel(): ReactElement {
   const [imageUrl, setImageUrl] = useState<string | null>(null);
   const note = (entry: Seen): void => setSeen((previous) => [...previous, entry]);
   const generation = useImageGeneration({
-    onProgress: (progress) => note({ kind: "progress", text: `${Math.round(progress.progress)}% ${progress.message}` }),
+    onProgress: (progress) =>
+      note({ kind: "progress", text: `${Math.round(progress.progress)}% ${progress.message}` }),
     onCompleted: (result) => {
       setImageUrl(result.imageUrl);
       note({ kind: "completed", text: "job_completed" });
@@ -40,7 +50,9 @@ export function SnapPanel(): ReactElement {
     setSeen([]);
     setImageUrl(null);
     // A refused request is in `generation.error`.
-    generation.generateImage({ heroName, styleKey, originalImageBase64: photo, kind: "cover" }).then(announce, () => undefined);
+    generation
+      .generateImage({ heroName, styleKey, originalImageBase64: photo, kind: "cover" })
+      .then(announce, () => undefined);
   }
 
   return (
@@ -62,11 +74,21 @@ export function SnapPanel(): ReactElement {
           </div>
           <div>
             <label htmlFor="snap-hero">Hero</label>
-            <input id="snap-hero" value={heroName} maxLength={60} onChange={(e) => setHeroName(e.target.value)} />
+            <input
+              id="snap-hero"
+              value={heroName}
+              maxLength={60}
+              onChange={(e) => setHeroName(e.target.value)}
+            />
           </div>
           <div>
             <label htmlFor="snap-style">Style</label>
-            <select id="snap-style" data-testid="snap-style" value={styleKey} onChange={(e) => setStyleKey(e.target.value)}>
+            <select
+              id="snap-style"
+              data-testid="snap-style"
+              value={styleKey}
+              onChange={(e) => setStyleKey(e.target.value)}
+            >
               {STYLES.map((s) => (
                 <option key={s} value={s}>
                   {s.replace("_", " ")}
@@ -76,13 +98,22 @@ export function SnapPanel(): ReactElement {
           </div>
         </div>
         <div className="row">
-          <button className="btn btn-primary" type="submit" data-testid="snap-generate" disabled={!photo || !heroName.trim() || generation.isGenerating}>
+          <button
+            className="btn btn-primary"
+            type="submit"
+            data-testid="snap-generate"
+            disabled={!photo || !heroName.trim() || generation.isGenerating}
+          >
             Generate picture
           </button>
           <span className="muted small">POST /api/jobs/generate-image</span>
         </div>
       </form>
-      {photoProblem ? <p className="error" role="alert">{photoProblem}</p> : null}
+      {photoProblem ? (
+        <p className="error" role="alert">
+          {photoProblem}
+        </p>
+      ) : null}
       {job === null && generation.error ? (
         <p className="error" role="alert">
           {generation.error}
@@ -101,7 +132,8 @@ export function SnapPanel(): ReactElement {
       ) : null}
       {seen.length > 0 ? (
         <p className="notice mono" data-testid="snap-events" data-transport={generation.transport ?? ""}>
-          {generation.transport === "push" ? "Socket.IO" : "polling"}: {seen.map((entry) => entry.text).join(" → ")}
+          {generation.transport === "push" ? "Socket.IO" : "polling"}:{" "}
+          {seen.map((entry) => entry.text).join(" → ")}
         </p>
       ) : null}
       {photo || imageUrl ? (

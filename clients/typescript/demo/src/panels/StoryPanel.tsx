@@ -2,6 +2,7 @@ import { useCallback, useState, type FormEvent, type ReactElement } from "react"
 import type { StoryView } from "../../../src/index.js";
 import { useGenqueueClient, useJob } from "../../../src/react/index.js";
 import { LiveJob } from "../parts/LiveJob.js";
+import { NumberField } from "../parts/NumberField.js";
 import { useSubmitted } from "../parts/submitted.js";
 import { StoryReader } from "../parts/StoryReader.js";
 import { useAction } from "../parts/useAction.js";
@@ -54,25 +55,50 @@ export function StoryPanel({ onCharged }: { onCharged: () => void }): ReactEleme
         <div className="fields">
           <div className="field-wide">
             <label htmlFor="story-prompt">Prompt</label>
-            <input id="story-prompt" data-testid="story-prompt" value={prompt} maxLength={4000} onChange={(e) => setPrompt(e.target.value)} />
+            <input
+              id="story-prompt"
+              data-testid="story-prompt"
+              value={prompt}
+              maxLength={4000}
+              onChange={(e) => setPrompt(e.target.value)}
+            />
           </div>
           <div>
             <label htmlFor="story-hero">Hero</label>
-            <input id="story-hero" value={heroName} maxLength={100} onChange={(e) => setHeroName(e.target.value)} />
+            <input
+              id="story-hero"
+              value={heroName}
+              maxLength={100}
+              onChange={(e) => setHeroName(e.target.value)}
+            />
           </div>
-          <div>
-            <label htmlFor="story-words">Words</label>
-            <input id="story-words" type="number" min={50} max={5000} step={50} value={words} onChange={(e) => setWords(Math.min(5000, Math.max(50, Number(e.target.value) || 50)))} />
-          </div>
+          <NumberField
+            id="story-words"
+            label="Words"
+            value={words}
+            min={50}
+            max={5000}
+            step={50}
+            onChange={setWords}
+          />
         </div>
         <div className="row">
-          <button className="btn btn-primary" type="submit" data-testid="story-write" disabled={write.busy || !prompt.trim()}>
+          <button
+            className="btn btn-primary"
+            type="submit"
+            data-testid="story-write"
+            disabled={write.busy || !prompt.trim()}
+          >
             Write story
           </button>
           <span className="muted small">POST /api/generate</span>
         </div>
       </form>
-      {write.error ? <p className="error" role="alert" data-testid="story-submit-error">{write.error}</p> : null}
+      {write.error ? (
+        <p className="error" role="alert" data-testid="story-submit-error">
+          {write.error}
+        </p>
+      ) : null}
       {jobId ? (
         <LiveJob name="story" jobId={jobId} state={job} title="Story">
           {story ? <StoryReader story={story} /> : null}
@@ -80,10 +106,15 @@ export function StoryPanel({ onCharged }: { onCharged: () => void }): ReactEleme
       ) : null}
       {waiting ? (
         <p className="notice" data-testid="story-position">
-          Position {waiting.position} in line{waiting.estimatedWaitSeconds ? `, about ${Math.ceil(waiting.estimatedWaitSeconds)} s` : ""}
+          Position {waiting.position} in line
+          {waiting.estimatedWaitSeconds ? `, about ${Math.ceil(waiting.estimatedWaitSeconds)} s` : ""}
         </p>
       ) : null}
-      {readError ? <p className="error" role="alert">{readError}</p> : null}
+      {readError ? (
+        <p className="error" role="alert">
+          {readError}
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -11,7 +11,11 @@ export function CharacterCard({ character, assetUrl }: CharacterCardProps): Reac
   return (
     <div className="character" data-testid="character" data-character-id={character.id}>
       {character.masterReferenceUrl ? (
-        <img data-testid="character-image" src={assetUrl(character.masterReferenceUrl)} alt={`${character.name}, master reference`} />
+        <img
+          data-testid="character-image"
+          src={assetUrl(character.masterReferenceUrl)}
+          alt={`${character.name}, master reference`}
+        />
       ) : (
         <div className="shot">no image</div>
       )}

@@ -31,12 +31,20 @@ export function JobStatus(props: JobStatusProps): ReactElement {
           {jobId}
         </code>
         {final ? null : (
-          <button className="btn btn-small btn-danger" type="button" data-testid={`${name}-cancel`} onClick={props.onCancel}>
+          <button
+            className="btn btn-small btn-danger"
+            type="button"
+            data-testid={`${name}-cancel`}
+            onClick={props.onCancel}
+          >
             Cancel
           </button>
         )}
       </div>
-      <ProgressBar progress={status === "completed" ? { ...progress, currentTask: "Done" } : progress} label={`${name} progress`} />
+      <ProgressBar
+        progress={status === "completed" ? { ...progress, currentTask: "Done" } : progress}
+        label={`${name} progress`}
+      />
       {failedReason && status === "failed" ? (
         <p className="error" role="alert" data-testid={`${name}-failed-reason`}>
           Failed: {failedReason}
@@ -47,7 +55,11 @@ export function JobStatus(props: JobStatusProps): ReactElement {
           Last attempt failed, retrying: {failedReason}
         </p>
       ) : null}
-      {status === "cancelled" ? <p className="notice" data-testid={`${name}-cancelled`}>Cancelled.</p> : null}
+      {status === "cancelled" ? (
+        <p className="notice" data-testid={`${name}-cancelled`}>
+          Cancelled.
+        </p>
+      ) : null}
       {error ? (
         <p className="error" role="alert" data-testid={`${name}-error`}>
           {error.message}

@@ -45,9 +45,17 @@ export function ShotGrid({ shots, total, assetUrl }: ShotGridProps): ReactElemen
             key={index}
             className={failed ? "shot failed" : "shot generated"}
             data-testid={failed ? "shot-failed" : "shot-generated"}
-            title={failed ? `${shot.angle ?? "shot"}: ${shot.reason ?? shot.error ?? "failed"}` : `${shot.angle ?? ""} · quality ${shot.quality ?? "?"}`}
+            title={
+              failed
+                ? `${shot.angle ?? "shot"}: ${shot.reason ?? shot.error ?? "failed"}`
+                : `${shot.angle ?? ""} · quality ${shot.quality ?? "?"}`
+            }
           >
-            {failed || !shot.url ? <span>failed</span> : <img src={assetUrl(shot.url)} alt={shot.angle ?? `shot ${index + 1}`} />}
+            {failed || !shot.url ? (
+              <span>failed</span>
+            ) : (
+              <img src={assetUrl(shot.url)} alt={shot.angle ?? `shot ${index + 1}`} />
+            )}
             <figcaption className="angle">{shot.angle ?? `shot ${index + 1}`}</figcaption>
           </figure>
         );
