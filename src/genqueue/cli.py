@@ -145,6 +145,7 @@ def _print_dev_tokens(settings: Settings, host: str, port: int) -> None:
         f"try: curl -s -X POST {base}/api/v1/jobs -H 'Authorization: Bearer {user}' "
         '-H \'Content-Type: application/json\' -d \'{"type": "demo", "data": {"steps": 5}}\''
     )
+    typer.echo(f"demo app: {base}/ (sign in with the user token above)")
     typer.echo(f"docs: {base}/docs")
 
 
