@@ -87,7 +87,7 @@ describe("cancel (no workers: jobs wait)", () => {
     }
   });
 
-  it("an admin pauses, resumes, empties, cleans and retries a queue", async () => {
+  it("an admin pauses, resumes, empties, cleans and retries a queue, and promotes a job", async () => {
     const admin = new GenqueueClient({
       baseUrl: server.baseUrl,
       token: mintToken(server.secret, "boss", { admin: true }),
@@ -104,5 +104,8 @@ describe("cancel (no workers: jobs wait)", () => {
     const cleaned = await admin.queues.clean(name, { status: "cancelled", olderThanSeconds: 0 });
     expect(cleaned.removed).toBeGreaterThanOrEqual(1);
     await expect(admin.queues.pause("no-such-queue")).rejects.toBeInstanceOf(NotFoundError);
+    const delayed = await client.submit({ type: "demo", data: { steps: 1 }, delaySeconds: 600 });
+    expect(delayed.status).toBe("delayed");
+    expect((await admin.admin.promote(delayed.jobId)).status).toBe("pending");
   });
 });
