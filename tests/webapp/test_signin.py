@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from playwright.async_api import Browser, expect
 
+from tests.api.conftest import make_token
+
 from .browser import open_app, screenshot, signed_in
 from .conftest import Served
 
@@ -43,3 +45,17 @@ async def test_signed_in_layout(browser: Browser, served: Served) -> None:
     await expect(page.get_by_test_id("user")).to_have_text("dev-user")
     await screenshot(page, "home")
     assert log.errors == [], log.errors
+
+
+async def test_a_saved_token_of_an_earlier_run_signs_out_with_the_reason(
+    browser: Browser, served: Served
+) -> None:
+    stale = make_token("dev-user", key="the-secret-of-an-earlier-make-run-0123456789")
+    page = await browser.new_page()
+    page.set_default_timeout(20_000)
+    await page.add_init_script(f"window.localStorage.setItem('genqueue.demo.token', '{stale}')")
+    await page.goto(f"{served.url}/")
+    await expect(page.get_by_test_id("signin-error")).to_contain_text("no longer accepted")
+    await expect(page.get_by_test_id("panels")).to_have_count(0)
+    await page.get_by_test_id("dev-login").click()
+    await expect(page.get_by_test_id("user")).to_have_text("dev-user")

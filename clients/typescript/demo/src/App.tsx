@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactElement } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactElement } from "react";
 import { GenqueueClient, UnauthorizedError, type CharacterDetail } from "../../src/index.js";
 import { GenqueueProvider, JobList, useGenqueueClient } from "../../src/react/index.js";
 import { CharacterPanel } from "./panels/CharacterPanel.js";
@@ -28,6 +28,7 @@ async function checkToken(token: string): Promise<string | null> {
 
 export function App({ devLogin }: AppProps): ReactElement {
   const [token, setToken] = useState<string | null>(() => storedToken());
+  const [notice, setNotice] = useState<string | null>(null);
 
   const accept = useCallback(async (candidate: string): Promise<string | null> => {
     const problem = await checkToken(candidate);
@@ -37,12 +38,13 @@ export function App({ devLogin }: AppProps): ReactElement {
     }
     return problem;
   }, []);
-  const signOut = useCallback(() => {
+  const signOut = useCallback((why: string | null) => {
     storeToken(null);
     setToken(null);
+    setNotice(why);
   }, []);
 
-  if (token === null) return <SignIn devLoginAvailable={devLogin} onToken={accept} />;
+  if (token === null) return <SignIn devLoginAvailable={devLogin} onToken={accept} notice={notice} />;
   return (
     <GenqueueProvider token={token}>
       <Workspace user={tokenSubject(token) ?? "signed in"} onSignOut={signOut} />
@@ -50,22 +52,37 @@ export function App({ devLogin }: AppProps): ReactElement {
   );
 }
 
-function useCredits(): { balance: number | null; refresh: () => void } {
+/** The caller's balance; a token the server no longer accepts (`make run` makes a new dev
+ * secret each time it starts) signs out with the reason. */
+function useCredits(onRefused: (why: string) => void): { balance: number | null; refresh: () => void } {
   const client = useGenqueueClient();
   const [balance, setBalance] = useState<number | null>(null);
+  const refused = useRef(onRefused);
+  refused.current = onRefused;
   const refresh = useCallback(() => {
     client.credits().then(
       (credits) => setBalance(credits.balance),
-      () => setBalance(null),
+      (error: unknown) => {
+        setBalance(null);
+        if (error instanceof UnauthorizedError) {
+          refused.current(`The saved token is no longer accepted (${error.message}); sign in again.`);
+        }
+      },
     );
   }, [client]);
   useEffect(refresh, [refresh]);
   return { balance, refresh };
 }
 
-function Workspace({ user, onSignOut }: { user: string; onSignOut: () => void }): ReactElement {
+function Workspace({
+  user,
+  onSignOut,
+}: {
+  user: string;
+  onSignOut: (why: string | null) => void;
+}): ReactElement {
   const client = useGenqueueClient();
-  const credits = useCredits();
+  const credits = useCredits(onSignOut);
   const [character, setCharacter] = useState<CharacterDetail | null>(null);
   const [submissions, setSubmissions] = useState(0);
   const submitted = useCallback(() => setSubmissions((n) => n + 1), []);
@@ -85,7 +102,12 @@ function Workspace({ user, onSignOut }: { user: string; onSignOut: () => void })
             {credits.balance === null ? "" : `${credits.balance} credits`}
           </span>
           <span data-testid="user">{user}</span>
-          <button className="btn btn-small" type="button" data-testid="sign-out" onClick={onSignOut}>
+          <button
+            className="btn btn-small"
+            type="button"
+            data-testid="sign-out"
+            onClick={() => onSignOut(null)}
+          >
             Sign out
           </button>
         </div>

@@ -6,12 +6,14 @@ export interface SignInProps {
   devLoginAvailable: boolean;
   /** Checks a token against the server; resolves to an error message, or null when it works. */
   onToken: (token: string) => Promise<string | null>;
+  /** Why the last session ended, if the server ended it. */
+  notice?: string | null;
 }
 
 /** Paste the token `genqueue serve` printed, or take the dev one. */
-export function SignIn({ devLoginAvailable, onToken }: SignInProps): ReactElement {
+export function SignIn({ devLoginAvailable, onToken, notice = null }: SignInProps): ReactElement {
   const [token, setToken] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(notice);
   const [busy, setBusy] = useState(false);
 
   async function attempt(candidate: string): Promise<void> {
