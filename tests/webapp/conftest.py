@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.async_api import expect
 
 from tests.api.conftest import api, serve_process, start_api
 from tests.dashboard.conftest import ARTIFACTS, browser
@@ -16,7 +17,16 @@ from tests.dashboard.conftest import ARTIFACTS, browser
 __all__ = ["ARTIFACTS", "Served", "api", "browser", "served", "start_api", "store_url"]
 
 STEP_SECONDS = "0.05"
+EXPECT_TIMEOUT_MS = 15_000
+"""Playwright's default is 5 s; a job on a loaded 2-core machine can take longer."""
 USER_TOKEN_LINE = re.compile(r"^user token \(sub dev-user\):\s+(\S+)$", re.MULTILINE)
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect() -> Iterator[None]:
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+    yield
+    expect.set_options(timeout=5_000)
 
 
 @pytest.fixture
