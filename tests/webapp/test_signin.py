@@ -44,6 +44,10 @@ async def test_signed_in_layout(browser: Browser, served: Served) -> None:
     page, log = await signed_in(browser, served)
     await expect(page.get_by_test_id("user")).to_have_text("dev-user")
     await screenshot(page, "home")
+    await page.set_viewport_size({"width": 390, "height": 844})
+    width = await page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width} px wide on a 390 px phone"
+    await screenshot(page, "home-phone")
     assert log.errors == [], log.errors
 
 
