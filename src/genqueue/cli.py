@@ -103,15 +103,19 @@ def serve(
     import uvicorn
 
     from genqueue.api import create_app
+    from genqueue.api.routes import webapp
     from genqueue.api.serving import GracefulServer
 
     settings = Settings()
     level = log_level or settings.log_level
     _logging(level)
-    if not settings.jwt_secret and not settings.jwks_url:
+    dev_secret = not settings.jwt_secret and not settings.jwks_url
+    if dev_secret:
         settings = settings.model_copy(update={"jwt_secret": secrets.token_urlsafe(32)})
         _print_dev_tokens(settings, host or settings.host, port or settings.port)
     app = create_app(settings, apps=apps or [])
+    if dev_secret:
+        webapp.enable_dev_login(app)
     config = uvicorn.Config(
         app,
         host=host or settings.host,
@@ -141,6 +145,7 @@ def _print_dev_tokens(settings: Settings, host: str, port: int) -> None:
         f"try: curl -s -X POST {base}/api/v1/jobs -H 'Authorization: Bearer {user}' "
         '-H \'Content-Type: application/json\' -d \'{"type": "demo", "data": {"steps": 5}}\''
     )
+    typer.echo(f"demo app: {base}/ (sign in with the user token above)")
     typer.echo(f"docs: {base}/docs")
 
 
@@ -209,6 +214,29 @@ def token(
     if seconds <= 0:
         raise typer.BadParameter("the lifetime must be positive", param_hint="--ttl")
     typer.echo(issue_token(secret, sub, admin=admin, ttl=seconds))
+
+
+@app.command()
+def openapi(
+    apps: AppOption = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+) -> None:
+    """Print the API's OpenAPI schema as JSON (no server, store or secret needed); the
+    same input gives the same bytes, so generated clients can be checked for staleness."""
+    import json
+
+    from genqueue.api import create_app
+
+    settings = Settings().model_copy(update={"jwt_secret": "unused", "cors_origins": []})
+    schema = create_app(settings, apps=apps or [], workers=0).openapi()
+    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        with open(output, "w", encoding="utf-8") as file:
+            file.write(text)
 
 
 @app.command()

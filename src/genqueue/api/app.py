@@ -25,6 +25,7 @@ from genqueue.api.routes import (
     health,
     jobs,
     metrics,
+    webapp,
 )
 from genqueue.api.seeds import characters, library360, snap2story, stories
 from genqueue.api.socketio import SocketMount, SocketServer
@@ -89,6 +90,7 @@ def create_app(
     app.include_router(metrics.router)
     app.include_router(assets.router)
     dashboard.install(app)
+    webapp.install(app)
     seed_routers = (characters.router, library360.router, stories.router, snap2story.router)
     admin_routers = (admin.router, admin_jobs.router, admin_stats.router, admin_events.router)
     api_routers = (jobs.router, events.router, *admin_routers, *seed_routers)

@@ -1,0 +1,59 @@
+/**
+ * A TCP proxy on loopback in front of a server, whose `cut()` destroys every open
+ * connection at once: a dropped network as the client sees it (the server sees its
+ * socket close too), while new connections keep working.
+ */
+import { type Server, type Socket, connect, createServer } from "node:net";
+
+/** A running proxy. */
+export interface CuttableProxy {
+  /** `http://127.0.0.1:<port>` of the proxy. */
+  baseUrl: string;
+  /** Connections made through it so far. */
+  readonly connections: number;
+  /** Destroys every open connection (both sides). */
+  cut(): number;
+  close(): Promise<void>;
+}
+
+/** A proxy to `target` (`http://127.0.0.1:<port>`). */
+export async function startProxy(target: string): Promise<CuttableProxy> {
+  const { hostname, port } = new URL(target);
+  const open = new Set<Socket>();
+  let connections = 0;
+  const server: Server = createServer((client) => {
+    connections++;
+    const upstream = connect(Number(port), hostname);
+    open.add(client);
+    open.add(upstream);
+    const drop = (): void => {
+      client.destroy();
+      upstream.destroy();
+      open.delete(client);
+      open.delete(upstream);
+    };
+    client.on("error", drop).on("close", drop);
+    upstream.on("error", drop).on("close", drop);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const proxyPort = typeof address === "object" && address !== null ? address.port : 0;
+  return {
+    baseUrl: `http://127.0.0.1:${proxyPort}`,
+    get connections() {
+      return connections;
+    },
+    cut() {
+      const count = open.size / 2;
+      for (const socket of [...open]) socket.destroy();
+      open.clear();
+      return count;
+    },
+    close() {
+      for (const socket of open) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
