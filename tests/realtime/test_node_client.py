@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.api.conftest import StartApi
+from tests.node_tools import node_tools_or_skip, npm_ci
 from tests.realtime.conftest import submit_demo, token
 
 NODE_DIR = Path(__file__).parent / "node"
@@ -22,18 +20,6 @@ SCRIPT = NODE_DIR / "subscribe.mjs"
 STEPS = 5
 STEP_SECONDS = 0.4
 SCRIPT_TIMEOUT_MS = 20_000
-NPM_CI_SECONDS = 180.0
-
-
-def _tools_or_skip() -> tuple[str, str]:
-    """node and npm, or a loud skip — a failure under CI=true, where they must be present."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        reason = "node and npm are needed for the socket.io-client test (not found on PATH)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return node, npm
 
 
 async def _run(*args: str, within: float) -> tuple[int, str, str]:
@@ -56,19 +42,10 @@ async def _run(*args: str, within: float) -> tuple[int, str, str]:
 @pytest.fixture(scope="module")
 def node() -> str:
     """The node binary, with socket.io-client installed from package-lock.json (`npm ci`)
-    when node_modules is missing."""
-    node, npm = _tools_or_skip()
-    if not (NODE_DIR / "node_modules" / "socket.io-client").is_dir():
-        done = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"],
-            cwd=NODE_DIR,
-            capture_output=True,
-            text=True,
-            timeout=NPM_CI_SECONDS,
-            check=False,
-        )
-        assert done.returncode == 0, f"npm ci failed:\n{done.stdout}\n{done.stderr}"
-    return node
+    when node_modules is missing or older than the lock file."""
+    tools = node_tools_or_skip("the socket.io-client test")
+    npm_ci(tools, NODE_DIR)
+    return tools.node
 
 
 def _lines(out: str) -> list[dict[str, Any]]:

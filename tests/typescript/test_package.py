@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.typescript.node_tools import NodeTools, node_tools_or_skip, npm_ci
+from tests.node_tools import NodeTools, node_tools_or_skip, npm_ci
 
 PACKAGE = Path(__file__).resolve().parents[2] / "clients" / "typescript"
 GENQUEUE = Path(sys.executable).parent / "genqueue"

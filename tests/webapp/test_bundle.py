@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from genqueue.webapp import BUNDLE_FILES, STATIC_DIR
-from tests.typescript.node_tools import node_tools_or_skip, npm_ci
+from tests.node_tools import node_tools_or_skip, npm_ci
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2] / "clients" / "typescript"
 TSC = PACKAGE_DIR / "node_modules" / ".bin" / "tsc"
