@@ -114,7 +114,7 @@ def serve(
         settings = settings.model_copy(update={"jwt_secret": secrets.token_urlsafe(32)})
         _print_dev_tokens(settings, host or settings.host, port or settings.port)
     app = create_app(settings, apps=apps or [])
-    if dev_secret:
+    if dev_secret and webapp.is_loopback_host(host or settings.host):
         webapp.enable_dev_login(app)
     config = uvicorn.Config(
         app,

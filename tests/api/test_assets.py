@@ -28,6 +28,19 @@ async def test_an_asset_is_served_without_a_token(api: Api) -> None:
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
+async def test_an_svg_or_html_asset_runs_no_script_on_this_origin(api: Api) -> None:
+    store = assets_of(api.app.state.api.engine.resources)
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    for name, data, kind in (("x.svg", svg, "image/svg+xml"), ("x.html", svg, "text/html")):
+        asset = await store.put("mallory", name, data, kind)
+        response = await api.client.get(asset.url)
+        assert response.status_code == 200
+        policy = response.headers["content-security-policy"]
+        assert "sandbox" in policy
+        assert "default-src 'none'" in policy
+        assert "script-src" not in policy
+
+
 async def test_a_video_keeps_its_type(api: Api) -> None:
     store = assets_of(api.app.state.api.engine.resources)
     asset = await store.put("bob", "clip.webm", b"\x1a\x45\xdf\xa3webm", "video/webm")

@@ -40,9 +40,13 @@ export interface DevLogin {
   user: string;
 }
 
-/** `POST /webapp/dev-login`: only there when `serve` made its own dev secret. */
+/** `POST /webapp/dev-login`: only there when `serve` made its own dev secret and listens
+ * on loopback; the header proves a same-origin call (a cross-site one needs a preflight). */
 export async function devLogin(): Promise<DevLogin> {
-  const response = await fetch("/webapp/dev-login", { method: "POST" });
+  const response = await fetch("/webapp/dev-login", {
+    method: "POST",
+    headers: { "X-Genqueue-Dev-Login": "1" },
+  });
   if (!response.ok) throw new Error(`the dev sign-in answered ${response.status}`);
   return (await response.json()) as DevLogin;
 }

@@ -23,6 +23,10 @@ CACHE_CONTROL = "private, max-age=86400, immutable"
 """Private: the key is a secret, shared caches must not keep it; immutable: a key's bytes
 never change."""
 
+ASSET_POLICY = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
+"""An asset opened on its own (a provider may return SVG or HTML bytes) runs no script and
+gets an opaque origin: it cannot read the demo app's storage on this origin."""
+
 AssetKey = Annotated[str, Path(max_length=300, description="The key from the asset's URL.")]
 
 
@@ -38,5 +42,9 @@ AssetKey = Annotated[str, Path(max_length=300, description="The key from the ass
 async def get_asset(request: Request, key: AssetKey) -> Any:
     store = assets_of(app_state(request).engine.resources)
     path = store.path(key)
-    headers = {"Cache-Control": CACHE_CONTROL, "X-Content-Type-Options": "nosniff"}
+    headers = {
+        "Cache-Control": CACHE_CONTROL,
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": ASSET_POLICY,
+    }
     return FileResponse(path, media_type=content_type_of(key), headers=headers)

@@ -2,9 +2,16 @@
 
 The page carries no data and needs no token: the app asks for the user's token (kept in
 the browser's localStorage) and fetches everything from the API with it. When `serve`
-made its own dev secret (no GENQUEUE_JWT_SECRET), `enable_dev_login` lets
-`POST /webapp/dev-login` hand a loopback caller the same `dev-user` token `serve` prints;
-with a real secret that route answers 404.
+made its own dev secret (no GENQUEUE_JWT_SECRET) and listens on loopback only,
+`enable_dev_login` lets `POST /webapp/dev-login` hand a `dev-user` token to this machine's
+own browser; with a real secret that route answers 404.
+
+"This machine's own browser" is checked three ways, since a loopback peer address alone
+is not enough: a local reverse proxy or an SSH tunnel makes remote callers look local, and
+DNS rebinding lets a foreign page send same-origin requests to 127.0.0.1. So the `Host`
+must be a loopback name, an `Origin` (when sent) must be this very origin, and the request
+must carry `X-Genqueue-Dev-Login: 1` — a custom header, so a cross-site page cannot send
+it without a CORS preflight, which this route never answers.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ DEV_LOGIN_PATH = "/webapp/dev-login"
 DEV_USER = "dev-user"
 DEV_TOKEN_SECONDS = 7 * 24 * 3600.0
 DEV_LOGIN_FLAG = "webapp_dev_login"
+DEV_LOGIN_HEADER = "x-genqueue-dev-login"
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
 PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -61,14 +70,43 @@ async def page(request: Request) -> Response:
 
 @router.post(DEV_LOGIN_PATH)
 async def dev_login(request: Request) -> Response:
-    """A `dev-user` token, as `serve` prints it; only with a dev secret, only on loopback."""
+    """A `dev-user` token, as `serve` prints it; only with a dev secret, only to a browser
+    on this machine (see the module's docstring)."""
     if not _dev_login_enabled(request):
         return JSONResponse({"detail": "Not Found"}, 404)
-    if not _is_loopback(request.client.host if request.client else None):
-        return JSONResponse({"detail": "the dev sign-in answers loopback callers only"}, 403)
+    refused = _refusal(request)
+    if refused is not None:
+        return JSONResponse({"detail": refused}, 403)
     secret = app_state(request).settings.jwt_secret or ""
     token = issue_token(secret, DEV_USER, ttl=DEV_TOKEN_SECONDS)
     return JSONResponse({"token": token, "user": DEV_USER}, headers={"Cache-Control": "no-store"})
+
+
+def _refusal(request: Request) -> str | None:
+    """Why the dev sign-in refuses this request, or None."""
+    if not _is_loopback(request.client.host if request.client else None):
+        return "the dev sign-in answers loopback callers only"
+    host = request.headers.get("host", "")
+    if _host_name(host) not in LOOPBACK_NAMES:
+        return "the dev sign-in answers only requests addressed to localhost"
+    origin = request.headers.get("origin")
+    if origin is not None and origin != f"{request.url.scheme}://{host}":
+        return "the dev sign-in answers only this page's own origin"
+    if request.headers.get(DEV_LOGIN_HEADER) != "1":
+        return "the dev sign-in needs the X-Genqueue-Dev-Login: 1 header"
+    return None
+
+
+def _host_name(host: str) -> str:
+    """`127.0.0.1:8000` → `127.0.0.1`, `[::1]:8000` → `[::1]`."""
+    if host.startswith("["):
+        return host.split("]", 1)[0] + "]"
+    return host.rsplit(":", 1)[0] if ":" in host else host
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether a bind address (`127.0.0.1`, `::1`, `localhost`) listens on loopback only."""
+    return host == "localhost" or _is_loopback(host.strip("[]"))
 
 
 def _is_loopback(host: str | None) -> bool:
