@@ -16,6 +16,7 @@ import contextlib
 import logging
 from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
+from typing import Protocol
 
 from genqueue.engine.engine import Engine
 from genqueue.engine.errors import GenqueueError
@@ -35,8 +36,18 @@ Encoder = Callable[[Event], bytes]
 """Called on the loop for every event of the feed, in order; it must not block."""
 
 
+class Sink(Protocol):
+    """Takes a subscription's events as the hub dispatches them (see `Subscription.attach`).
+    Both methods run inside the hub's dispatch: they must not block, and must not raise."""
+
+    def offer(self, event: Event) -> None: ...
+
+    def end(self) -> None: ...
+
+
 class Subscription:
-    """Events of one job or one owner, in feed order, in a bounded queue.
+    """Events of one job or one owner, in feed order, in a bounded queue (or, once a sink
+    is attached, handed to the sink as they come).
 
     When a slow reader lets the queue fill up, the subscription is marked `overflowed`
     and gets no more events: its reader should end the stream (an SSE client then
@@ -55,10 +66,22 @@ class Subscription:
         self.ended = False
         """Set when the process shuts down: the reader should end its stream now."""
         self.queue: deque[Event] = deque()
+        self.sink: Sink | None = None
         self._waiter: asyncio.Future[None] | None = None
+
+    def attach(self, sink: Sink) -> list[Event]:
+        """From now on every event goes to `sink` at dispatch instead of the queue; returns
+        the events queued so far, which the caller hands on first (they come before)."""
+        events = list(self.queue)
+        self.queue.clear()
+        self.sink = sink
+        return events
 
     def offer(self, event: Event) -> None:
         if self.overflowed or self.ended:
+            return
+        if self.sink is not None:
+            self.sink.offer(event)
             return
         if len(self.queue) >= QUEUE_SIZE:
             self.overflowed = True
@@ -96,6 +119,8 @@ class Subscription:
 
     def end(self) -> None:
         self.ended = True
+        if self.sink is not None:
+            self.sink.end()
         self._wake()
 
     def close(self) -> None:
