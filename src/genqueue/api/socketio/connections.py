@@ -1,21 +1,33 @@
 """One Socket.IO connection's state, and the per-user connection cap.
 
-Packets reach a client by being put straight on its engine.io socket's outgoing queue,
-which that socket's websocket writer or long-polling GET drains: the same queue
-`AsyncSocket.send` fills, without an asyncio task (or a coroutine) per recipient.
+A connection on a websocket gets its packets written straight to the websocket's ASGI
+`send` from the hub's dispatch, stepped by hand (`realtime.stepping`): a delivery that
+need not wait costs no task switch, where engine.io's own path wakes the socket's writer
+task (and makes a task for its `wait_for`) per packet. A send that has to wait (a slow
+reader) is finished by a task of the connection, and later packets queue behind it in
+order. This starts once engine.io's own queue is empty (its CONNECT packet and
+`connection_confirmed` are out), and every later packet of ours takes it; engine.io's
+own packets (pings, acks) keep their path — each websocket message is written whole, so
+the two never mix within a frame. Long-polling connections (and a socket not yet
+upgraded) have their packets put on the engine.io socket's outgoing queue, which its
+long-polling GET drains: the queue `AsyncSocket.send` fills, without a coroutine per
+recipient.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from engineio import packet as eio_packet
+from starlette.types import Send
 
 from genqueue.api.auth import Principal
 from genqueue.engine.events import Event
+from genqueue.realtime.stepping import Suspended, finish, step
 
 MAX_QUEUED_PACKETS = 5000
 """A client this far behind is disconnected; it reconnects and resumes with lastEventId."""
@@ -54,17 +66,73 @@ class Connection:
     expiry: asyncio.TimerHandle | None = None
     closed: bool = False
     overflowed: bool = False
+    ws_send: Send | None = None
+    """The ASGI send of the connection's websocket, once known (see SocketServer)."""
+    find_ws_send: Callable[[str], Send | None] | None = None
+    """Looks up the websocket of an upgraded long-polling socket by its engine.io sid."""
+    direct: bool = False
+    """Packets of ours go to `ws_send`, no longer through engine.io's queue."""
+    _pending: deque[str] = field(default_factory=deque)
+    _busy: asyncio.Task[None] | None = None
 
     def deliver(self, packet: Any) -> None:
         socket = self.socket
         if self.closed or socket.closed or socket.closing:
             return
+        if self.direct:
+            self._write(packet.encode())
+            return
+        if socket.upgraded and not socket.queue.qsize():
+            if self.ws_send is None and self.find_ws_send is not None:
+                self.ws_send = self.find_ws_send(socket.sid)
+            if self.ws_send is not None:
+                self.direct = True
+                self._write(packet.encode())
+                return
         if socket.queue.qsize() >= MAX_QUEUED_PACKETS:
-            if not self.overflowed:
-                self.overflowed = True
-                self.on_overflow(self)
+            self._overflow()
             return
         socket.queue.put_nowait(packet)
+
+    def _write(self, text: str) -> None:
+        if self._busy is not None:
+            if len(self._pending) >= MAX_QUEUED_PACKETS:
+                self._overflow()
+            else:
+                self._pending.append(text)
+            return
+        assert self.ws_send is not None
+        try:
+            suspended = step(self.ws_send({"type": "websocket.send", "text": text}))
+        except Exception:  # the websocket is gone: engine.io closes the connection
+            self.closed = True
+            return
+        if suspended is not None:
+            self._busy = asyncio.ensure_future(self._drain(suspended))
+
+    async def _drain(self, suspended: Suspended) -> None:
+        assert self.ws_send is not None
+        try:
+            await finish(suspended)
+            while self._pending and not self.closed:
+                text = self._pending.popleft()
+                await self.ws_send({"type": "websocket.send", "text": text})
+        except Exception:
+            self.closed = True
+        finally:
+            self._busy = None
+
+    def _overflow(self) -> None:
+        if not self.overflowed:
+            self.overflowed = True
+            self.on_overflow(self)
+
+    def stop(self) -> None:
+        """The connection closed: what is queued here is dropped."""
+        self.closed = True
+        self._pending.clear()
+        if self._busy is not None:
+            self._busy.cancel()
 
     def receive(self, event: Event, packet: Any) -> None:
         """A live event of one of its jobs: held while that job's replay runs."""
@@ -97,7 +165,7 @@ class Connections:
         connection = self.by_sid.pop(sid, None)
         if connection is None:
             return None
-        connection.closed = True
+        connection.stop()
         if connection.expiry is not None:
             connection.expiry.cancel()
         user = connection.principal.user_id
