@@ -2,8 +2,10 @@
 event per subscriber.
 
 After its prelude (a replay or a snapshot, sent from the request's own task), the
-response attaches itself to its subscription as the sink. Each event the hub dispatches
-is then sent right there: the ASGI `send` coroutine is stepped by hand
+response attaches itself to its subscription as the sink. The events the hub dispatches
+from one read of the feed are then sent right there, in one write per subscriber (one
+event each when the server keeps up, several once it falls behind): the ASGI `send`
+coroutine is stepped by hand
 (`realtime.stepping`), and when the transport takes the bytes at once — no backpressure,
 the usual case — the delivery is over without a task switch. When `send` has to wait (a
 slow reader filled its socket buffer), a task of this response finishes that send and
@@ -105,6 +107,8 @@ class _LiveWriter:
         """Kept: `asyncio.get_running_loop()` costs a getpid() call (Python 3.11)."""
         self.done: asyncio.Future[None] = loop.create_future()
         """Resolved once the stream's last body message is sent (or a send failed)."""
+        self._batch: list[Event] = []
+        """Offered during the hub's current dispatch, written at its `flush`."""
         self._pending: list[bytes] = []
         self._busy: asyncio.Task[None] | None = None
         """The task finishing a send that had to wait; frames queue meanwhile."""
@@ -131,10 +135,18 @@ class _LiveWriter:
 
     def offer(self, event: Event) -> None:
         if not self._closing:
-            self._take([event])
+            if not self._batch:
+                self.subscription.hub.defer(self)
+            self._batch.append(event)
+
+    def flush(self) -> None:
+        batch, self._batch = self._batch, []
+        if batch and not self._closing:
+            self._take(batch)
 
     def end(self) -> None:
         """The server is stopping: the stream ends now, queued frames dropped."""
+        self._batch.clear()
         self._pending.clear()
         self._stop_taking()
 

@@ -38,9 +38,14 @@ Encoder = Callable[[Event], bytes]
 
 class Sink(Protocol):
     """Takes a subscription's events as the hub dispatches them (see `Subscription.attach`).
-    Both methods run inside the hub's dispatch: they must not block, and must not raise."""
+    Its methods run inside the hub's dispatch: they must not block, and must not raise.
+    A sink may hold what it is offered until `flush`, which the hub calls once the batch
+    of events it read from the feed is dispatched if the sink asked with `EventHub.defer`
+    (so a subscriber with several events in one batch gets them in one write)."""
 
     def offer(self, event: Event) -> None: ...
+
+    def flush(self) -> None: ...
 
     def end(self) -> None: ...
 
@@ -142,6 +147,7 @@ class EventHub:
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._frames: OrderedDict[tuple[Encoder, str], bytes] = OrderedDict()
+        self._deferred: list[Sink] = []
 
     def encoded(self, event: Event, encoder: Encoder) -> bytes:
         """`encoder(event)`, computed once per event however many subscribers send it
@@ -153,6 +159,10 @@ class EventHub:
             if len(self._frames) > FRAMES_KEPT:
                 self._frames.popitem(last=False)
         return frame
+
+    def defer(self, sink: Sink) -> None:
+        """Calls `sink.flush()` once the events being dispatched now are all offered."""
+        self._deferred.append(sink)
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._tail())
@@ -249,10 +259,19 @@ class EventHub:
             events = await self.engine.events_after(self.cursor, BATCH)
             for event in events:
                 self._dispatch(event)
+            self._flush()
             if events:
                 self.cursor = events[-1].id
             if len(events) < BATCH:
                 return
+
+    def _flush(self) -> None:
+        deferred, self._deferred = self._deferred, []
+        for sink in deferred:
+            try:
+                sink.flush()
+            except Exception:
+                log.exception("an event sink failed to flush")
 
     def _dispatch(self, event: Event) -> None:
         for key in (f"job:{event.job_id}", f"owner:{event.owner}", EVERYTHING):
