@@ -14,17 +14,19 @@ yield).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Generator
+from collections.abc import Awaitable, Coroutine, Generator
+from types import CoroutineType
 from typing import Any
 
-Suspended = tuple[Generator[Any, None, Any], Any]
+Suspended = tuple[Generator[Any, None, Any] | Coroutine[Any, None, Any], Any]
 """A stepped awaitable's iterator and what it yielded when it suspended."""
 
 
 def step(awaitable: Awaitable[Any]) -> Suspended | None:
     """Runs `awaitable` until it ends (None) or suspends (then what `finish` needs to run
     the rest); its exception propagates."""
-    coro = awaitable.__await__()
+    # a coroutine is its own iterator; anything else awaitable gives one
+    coro = awaitable if type(awaitable) is CoroutineType else awaitable.__await__()
     try:
         return coro, coro.send(None)
     except StopIteration:

@@ -37,18 +37,25 @@ class TooManyConnections(Exception):
     pass
 
 
-def message_packet(text: str) -> Any:
-    """One engine.io MESSAGE packet, encoded now and shared by every recipient."""
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One engine.io MESSAGE packet, encoded once and shared by every recipient: as a
+    packet for engine.io's queue, and as the ASGI message that writes it to a websocket."""
+
+    packet: Any
+    message: dict[str, Any]
+
+
+def outgoing(text: str) -> Outgoing:
     packet = eio_packet.Packet(eio_packet.MESSAGE, data=text)
-    packet.encode()
-    return packet
+    return Outgoing(packet, {"type": "websocket.send", "text": packet.encode()})
 
 
 @dataclass
 class Resume:
     """Live events of a job held back while its replay (or snapshot) is being sent."""
 
-    held: list[tuple[Event, Any]] = field(default_factory=list)
+    held: list[tuple[Event, Outgoing]] = field(default_factory=list)
     sent: set[str] = field(default_factory=set)
 
 
@@ -72,38 +79,39 @@ class Connection:
     """Looks up the websocket of an upgraded long-polling socket by its engine.io sid."""
     direct: bool = False
     """Packets of ours go to `ws_send`, no longer through engine.io's queue."""
-    _pending: deque[str] = field(default_factory=deque)
+    _pending: deque[dict[str, Any]] = field(default_factory=deque)
     _busy: asyncio.Task[None] | None = None
 
-    def deliver(self, packet: Any) -> None:
+    def deliver(self, out: Outgoing) -> None:
+        if self.direct:
+            if not self.closed:
+                self._write(out.message)
+            return
         socket = self.socket
         if self.closed or socket.closed or socket.closing:
-            return
-        if self.direct:
-            self._write(packet.encode())
             return
         if socket.upgraded and not socket.queue.qsize():
             if self.ws_send is None and self.find_ws_send is not None:
                 self.ws_send = self.find_ws_send(socket.sid)
             if self.ws_send is not None:
                 self.direct = True
-                self._write(packet.encode())
+                self._write(out.message)
                 return
         if socket.queue.qsize() >= MAX_QUEUED_PACKETS:
             self._overflow()
             return
-        socket.queue.put_nowait(packet)
+        socket.queue.put_nowait(out.packet)
 
-    def _write(self, text: str) -> None:
+    def _write(self, message: dict[str, Any]) -> None:
         if self._busy is not None:
             if len(self._pending) >= MAX_QUEUED_PACKETS:
                 self._overflow()
             else:
-                self._pending.append(text)
+                self._pending.append(message)
             return
         assert self.ws_send is not None
         try:
-            suspended = step(self.ws_send({"type": "websocket.send", "text": text}))
+            suspended = step(self.ws_send(message))
         except Exception:  # the websocket is gone: engine.io closes the connection
             self.closed = True
             return
@@ -115,8 +123,7 @@ class Connection:
         try:
             await finish(suspended)
             while self._pending and not self.closed:
-                text = self._pending.popleft()
-                await self.ws_send({"type": "websocket.send", "text": text})
+                await self.ws_send(self._pending.popleft())
         except Exception:
             self.closed = True
         finally:
@@ -134,13 +141,14 @@ class Connection:
         if self._busy is not None:
             self._busy.cancel()
 
-    def receive(self, event: Event, packet: Any) -> None:
+    def receive(self, event: Event, out: Outgoing) -> None:
         """A live event of one of its jobs: held while that job's replay runs."""
-        resume = self.resuming.get(event.job_id)
-        if resume is None:
-            self.deliver(packet)
-        else:
-            resume.held.append((event, packet))
+        if self.resuming:
+            resume = self.resuming.get(event.job_id)
+            if resume is not None:
+                resume.held.append((event, out))
+                return
+        self.deliver(out)
 
 
 class Connections:
