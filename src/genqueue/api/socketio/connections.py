@@ -17,6 +17,7 @@ recipient.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from starlette.types import Send
 from genqueue.api.auth import Principal
 from genqueue.engine.events import Event
 from genqueue.realtime.stepping import Suspended, finish, step
+
+log = logging.getLogger("genqueue.socketio")
 
 MAX_QUEUED_PACKETS = 5000
 """A client this far behind is disconnected; it reconnects and resumes with lastEventId."""
@@ -116,6 +119,7 @@ class Connection:
             self.closed = True
             return
         if suspended is not None:
+            log.debug("socket %s is behind: its packets queue until it reads", self.sid)
             self._busy = asyncio.ensure_future(self._drain(suspended))
 
     async def _drain(self, suspended: Suspended) -> None:
