@@ -69,7 +69,7 @@ def _ratios(results: dict[str, dict[int, list[dict[str, Any]]]], n: int) -> str:
     parts = []
     for ours, peers in (
         ("genqueue_sse", ("bare_sse", "bare_sio")),
-        ("genqueue_sio", ("bare_sio",)),
+        ("genqueue_sio", ("bare_sse", "bare_sio")),
     ):
         mine = per_core(ours)
         for peer in peers:
