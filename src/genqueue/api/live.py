@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, Mapping
 
 from starlette.background import BackgroundTask
 from starlette.responses import Response
@@ -45,7 +45,7 @@ class LiveStream(Response):
     def __init__(
         self,
         subscription: Subscription,
-        prelude: AsyncIterator[bytes | None],
+        prelude: AsyncGenerator[bytes | None, None],
         encoder: Encoder,
         *,
         until_final: bool,
@@ -74,6 +74,7 @@ class LiveStream(Response):
                 writer.start()
                 await asyncio.wait((writer.done, gone), return_when=asyncio.FIRST_COMPLETED)
         finally:
+            await self.prelude.aclose()
             self.subscription.close()
             gone.cancel()
             if writer is not None:

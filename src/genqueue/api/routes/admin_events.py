@@ -8,7 +8,7 @@ The stream never ends by itself (the server closes it when a slow reader falls b
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
@@ -53,7 +53,7 @@ async def all_events(
 
 async def _prelude(
     engine: Engine, subscription: Subscription, last_event_id: str | None
-) -> AsyncIterator[bytes | None]:
+) -> AsyncGenerator[bytes | None, None]:
     if last_event_id:
         if last_event_id != subscription.start_id:
             async for message in _replay(engine, last_event_id, subscription.start_id):

@@ -8,7 +8,7 @@ ends after the job's final event.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
@@ -70,7 +70,7 @@ async def job_events(
 
 
 def live_stream(
-    subscription: Subscription, prelude: AsyncIterator[bytes | None], *, until_final: bool
+    subscription: Subscription, prelude: AsyncGenerator[bytes | None, None], *, until_final: bool
 ) -> LiveStream:
     """The SSE response: `prelude`, then the subscription's events as they come, with a
     heartbeat comment every HEARTBEAT_SECONDS of quiet; it ends when the subscription
@@ -87,7 +87,7 @@ def live_stream(
 
 async def _prelude(
     engine: Engine, subscription: Subscription, before: Job, last_event_id: str | None
-) -> AsyncIterator[bytes | None]:
+) -> AsyncGenerator[bytes | None, None]:
     """What comes before the live events (a None ends the stream there). `before` was
     read before subscribing: if it had ended then, its final event lies before the
     subscription's start, so the replay up to that start holds it (or the client has it
