@@ -13,7 +13,10 @@ source's start to the last final event), peak server RSS, and subscribers that n
 their job's final event. The machine has 2 cores shared by the server, the clients and
 the source, so CPU per delivery is the figure to compare; deliveries/s and latency also
 show the sharing. Each figure is the median of `--repeats` trials, the systems taking
-turns. Writes bench/results/realtime_fanout.json.
+turns. Writes bench/results/realtime_fanout.json. `--profile DIR` records py-spy of each
+trial's server over the source's run (`bench/api_profile.py FILE` summarises one); under a
+loaded machine py-spy also counts time the server waited for a core, so read such
+profiles for where the work is, not for how much.
 """
 
 from __future__ import annotations
