@@ -86,12 +86,11 @@ class Connection:
     _busy: asyncio.Task[None] | None = None
 
     def deliver(self, out: Outgoing) -> None:
-        if self.direct:
-            if not self.closed:
-                self._write(out.message)
-            return
         socket = self.socket
         if self.closed or socket.closed or socket.closing:
+            return
+        if self.direct:
+            self._write(out.message)
             return
         if socket.upgraded and not socket.queue.qsize():
             if self.ws_send is None and self.find_ws_send is not None:
