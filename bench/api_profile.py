@@ -55,9 +55,9 @@ IDLE_LEAVES = (("wait", "threading.py"), ("get", "queue.py"), ("select", "select
 
 
 @contextlib.contextmanager
-def recording(pid: int, output: Path, seconds: float) -> Iterator[None]:
+def recording(pid: int, output: Path, seconds: float, rate: int = RATE_HZ) -> Iterator[None]:
     """py-spy on `pid` for `seconds` while the body runs (the body is the measured run)."""
-    argv = ["py-spy", "record", "--pid", str(pid), "--rate", str(RATE_HZ)]
+    argv = ["py-spy", "record", "--pid", str(pid), "--rate", str(rate)]
     argv += ["--duration", str(max(1, round(seconds))), "--format", "raw", "--output", str(output)]
     spy = subprocess.Popen(
         [str(Path(sys.executable).parent / argv[0]), *argv[1:]],

@@ -13,7 +13,10 @@ source's start to the last final event), peak server RSS, and subscribers that n
 their job's final event. The machine has 2 cores shared by the server, the clients and
 the source, so CPU per delivery is the figure to compare; deliveries/s and latency also
 show the sharing. Each figure is the median of `--repeats` trials, the systems taking
-turns. Writes bench/results/realtime_fanout.json.
+turns. Writes bench/results/realtime_fanout.json. `--profile DIR` records py-spy of each
+trial's server over the source's run (`bench/api_profile.py FILE` summarises one); under a
+loaded machine py-spy also counts time the server waited for a core, so read such
+profiles for where the work is, not for how much.
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ def _ratios(results: dict[str, dict[int, list[dict[str, Any]]]], n: int) -> str:
     parts = []
     for ours, peers in (
         ("genqueue_sse", ("bare_sse", "bare_sio")),
-        ("genqueue_sio", ("bare_sio",)),
+        ("genqueue_sio", ("bare_sse", "bare_sio")),
     ):
         mine = per_core(ours)
         for peer in peers:
@@ -95,26 +98,38 @@ def main() -> None:
     parser.add_argument("--client-processes", type=int, default=4)
     parser.add_argument("--only", nargs="+", choices=[s.key for s in SYSTEMS])
     parser.add_argument("--quick", action="store_true", help="200 subscribers, 1 trial")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="record py-spy of each trial's server into this folder (summarise with "
+        "bench/api_profile.py); its CPU figures then include py-spy's cost",
+    )
     args = parser.parse_args()
     if args.quick:
         args.subscribers, args.repeats, args.steps = [200], 1, 10
     systems = [s for s in SYSTEMS if not args.only or s.key in args.only]
     results: dict[str, dict[int, list[dict[str, Any]]]] = {}
+    if args.profile is not None:
+        args.profile.mkdir(parents=True, exist_ok=True)
     for n in args.subscribers:
         load = Load(n, args.jobs, args.steps, args.step_seconds, args.client_processes)
         for trial in range(args.repeats):
             shift = trial % len(systems)
             for system in [*systems[shift:], *systems[:shift]]:
                 print(f"{system.name} N={n} trial {trial + 1}", file=sys.stderr, flush=True)
+                profile = None
+                if args.profile is not None:
+                    profile = args.profile / f"{system.key}-{n}-{trial + 1}.txt"
                 try:
-                    figures = run_trial(system, load)
+                    figures = run_trial(system, load, profile)
                 except Exception as exc:  # a system that cannot run is reported, not fatal
                     print(f"  failed: {exc}", file=sys.stderr, flush=True)
                     continue
                 print(f"  {figures}", file=sys.stderr, flush=True)
                 results.setdefault(system.key, {}).setdefault(n, []).append(figures)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"args": vars(args), "results": results}, indent=2))
+    settings = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    RESULTS.write_text(json.dumps({"args": settings, "results": results}, indent=2))
     print(table(results, systems))
 
 

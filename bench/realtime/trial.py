@@ -5,6 +5,7 @@ last subscriber's final event."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.api_http import hs256_token
+from bench.api_profile import recording
 from bench.api_servers import Server, ServerSpec, running
 from bench.realtime.feeder import job_ids
 
@@ -196,18 +198,28 @@ def source(system: System, env: dict[str, str], load: Load, log: Path) -> subpro
         )
 
 
-def run_trial(system: System, load: Load) -> dict[str, Any]:
+PROFILE_HZ = 500
+
+
+def run_trial(system: System, load: Load, profile: Path | None = None) -> dict[str, Any]:
+    """With `profile`, py-spy samples the server (at PROFILE_HZ, raw format) over the
+    source's run into that file; the CPU figures of such a trial include py-spy's cost."""
     workdir = Path(tempfile.mkdtemp(prefix=f"rt-{system.key}-"))
     try:
         server_spec, env = spec(system, workdir)
         with running(server_spec, workdir / "server.log") as server:
-            return _measure(system, server, env, load, workdir)
+            return _measure(system, server, env, load, workdir, profile)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _measure(
-    system: System, server: Server, env: dict[str, str], load: Load, workdir: Path
+    system: System,
+    server: Server,
+    env: dict[str, str],
+    load: Load,
+    workdir: Path,
+    profile: Path | None,
 ) -> dict[str, Any]:
     token = "" if system.module else hs256_token(SECRET, "bench", 3600)
     jobs = job_ids(load.jobs) if system.module else submit_jobs(server.port, token, load)
@@ -220,7 +232,12 @@ def _measure(
         cpu_before, started = server.cpu_seconds(), time.time()
         reporter = source(system, env, load, workdir / "source.log")
         deadline = time.monotonic() + load.steps * load.step_seconds * 10 + 60
-        results, latencies = collect(clients, deadline)
+        spy = contextlib.nullcontext()
+        if profile is not None:
+            seconds = load.steps * load.step_seconds + 1
+            spy = recording(server.process.pid, profile, seconds, PROFILE_HZ)
+        with spy:
+            results, latencies = collect(clients, deadline)
         cpu = server.cpu_seconds() - cpu_before
         sampler.stopped.set()
     finally:

@@ -144,7 +144,14 @@ async def start_api(
     monkeypatch.setenv("GENQUEUE_LOCAL_STEP_SECONDS", STEP_SECONDS)
     running: list[tuple[uvicorn.Server, asyncio.Task[None], httpx.AsyncClient]] = []
 
-    async def start(extend: Callable[[FastAPI], None] | None = None, **overrides: Any) -> Api:
+    async def start(
+        extend: Callable[[FastAPI], None] | None = None,
+        *,
+        send_buffer: int | None = None,
+        **overrides: Any,
+    ) -> Api:
+        """`send_buffer` fixes the SO_SNDBUF of the server's connections (accepted sockets
+        inherit it from the listening one), instead of the kernel's autotuned buffer."""
         values: dict[str, Any] = {
             "store_url": store_url,
             "jwt_secret": SECRET,
@@ -170,6 +177,8 @@ async def start_api(
         )
         server = uvicorn.Server(config)
         sock = free_socket()
+        if send_buffer is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
         task = asyncio.create_task(server.serve(sockets=[sock]))
         await eventually(lambda: _started(server, task))
         port = sock.getsockname()[1]

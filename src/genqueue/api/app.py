@@ -112,7 +112,8 @@ def create_app(
         for r in router.routes
     ]
     app.add_middleware(HttpTimingMiddleware, timings=timings, routes=routes)
-    app.add_middleware(SocketMount, server=SocketServer(state))
+    app.state.socketio = socket_server = SocketServer(state)
+    app.add_middleware(SocketMount, server=socket_server)
     return app
 
 

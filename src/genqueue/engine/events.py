@@ -20,7 +20,11 @@ class EventKind(StrEnum):
 
     @property
     def is_final(self) -> bool:
-        return self in (EventKind.COMPLETED, EventKind.FAILED, EventKind.CANCELLED)
+        return self in _FINAL_KINDS
+
+
+_FINAL_KINDS = (EventKind.COMPLETED, EventKind.FAILED, EventKind.CANCELLED)
+"""Built once: the fan-out asks every event's recipients whether it is final."""
 
 
 @dataclass(frozen=True, slots=True)

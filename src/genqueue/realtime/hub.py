@@ -16,6 +16,7 @@ import contextlib
 import logging
 from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
+from typing import Protocol
 
 from genqueue.engine.engine import Engine
 from genqueue.engine.errors import GenqueueError
@@ -35,8 +36,23 @@ Encoder = Callable[[Event], bytes]
 """Called on the loop for every event of the feed, in order; it must not block."""
 
 
+class Sink(Protocol):
+    """Takes a subscription's events as the hub dispatches them (see `Subscription.attach`).
+    Its methods run inside the hub's dispatch: they must not block, and must not raise.
+    A sink may hold what it is offered until `flush`, which the hub calls once the batch
+    of events it read from the feed is dispatched if the sink asked with `EventHub.defer`
+    (so a subscriber with several events in one batch gets them in one write)."""
+
+    def offer(self, event: Event) -> None: ...
+
+    def flush(self) -> None: ...
+
+    def end(self) -> None: ...
+
+
 class Subscription:
-    """Events of one job or one owner, in feed order, in a bounded queue.
+    """Events of one job or one owner, in feed order, in a bounded queue (or, once a sink
+    is attached, handed to the sink as they come).
 
     When a slow reader lets the queue fill up, the subscription is marked `overflowed`
     and gets no more events: its reader should end the stream (an SSE client then
@@ -55,10 +71,22 @@ class Subscription:
         self.ended = False
         """Set when the process shuts down: the reader should end its stream now."""
         self.queue: deque[Event] = deque()
+        self.sink: Sink | None = None
         self._waiter: asyncio.Future[None] | None = None
+
+    def attach(self, sink: Sink) -> list[Event]:
+        """From now on every event goes to `sink` at dispatch instead of the queue; returns
+        the events queued so far, which the caller hands on first (they come before)."""
+        events = list(self.queue)
+        self.queue.clear()
+        self.sink = sink
+        return events
 
     def offer(self, event: Event) -> None:
         if self.overflowed or self.ended:
+            return
+        if self.sink is not None:
+            self.sink.offer(event)
             return
         if len(self.queue) >= QUEUE_SIZE:
             self.overflowed = True
@@ -96,6 +124,8 @@ class Subscription:
 
     def end(self) -> None:
         self.ended = True
+        if self.sink is not None:
+            self.sink.end()
         self._wake()
 
     def close(self) -> None:
@@ -117,6 +147,7 @@ class EventHub:
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._frames: OrderedDict[tuple[Encoder, str], bytes] = OrderedDict()
+        self._deferred: list[Sink] = []
 
     def encoded(self, event: Event, encoder: Encoder) -> bytes:
         """`encoder(event)`, computed once per event however many subscribers send it
@@ -128,6 +159,10 @@ class EventHub:
             if len(self._frames) > FRAMES_KEPT:
                 self._frames.popitem(last=False)
         return frame
+
+    def defer(self, sink: Sink) -> None:
+        """Calls `sink.flush()` once the events being dispatched now are all offered."""
+        self._deferred.append(sink)
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._tail())
@@ -224,10 +259,19 @@ class EventHub:
             events = await self.engine.events_after(self.cursor, BATCH)
             for event in events:
                 self._dispatch(event)
+            self._flush()
             if events:
                 self.cursor = events[-1].id
             if len(events) < BATCH:
                 return
+
+    def _flush(self) -> None:
+        deferred, self._deferred = self._deferred, []
+        for sink in deferred:
+            try:
+                sink.flush()
+            except Exception:
+                log.exception("an event sink failed to flush")
 
     def _dispatch(self, event: Event) -> None:
         for key in (f"job:{event.job_id}", f"owner:{event.owner}", EVERYTHING):

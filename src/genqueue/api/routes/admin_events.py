@@ -8,7 +8,7 @@ The stream never ends by itself (the server closes it when a slow reader falls b
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
@@ -16,7 +16,8 @@ from starlette.responses import StreamingResponse
 
 from genqueue.api.deps import admin_caller
 from genqueue.api.errors import error_responses
-from genqueue.api.routes.events import SSE_HEADERS, event_message, live_messages, sse
+from genqueue.api.live import LiveStream
+from genqueue.api.routes.events import event_message, live_stream, sse
 from genqueue.engine.engine import Engine
 from genqueue.realtime.hub import BATCH, Subscription
 
@@ -41,29 +42,24 @@ async def all_events(
     last_event_id: Annotated[
         str | None, Header(alias="Last-Event-ID", max_length=100, description="Resume after it.")
     ] = None,
-) -> StreamingResponse:
+) -> LiveStream:
     state, _ = admin_caller(request)
     if last_event_id:
         await state.engine.events_after(last_event_id, 1)  # a bad id answers 422 here
     subscription = await state.events.subscribe(everything=True)
-    stream = _stream(state.engine, subscription, last_event_id)
-    return StreamingResponse(stream, media_type="text/event-stream", headers=SSE_HEADERS)
+    prelude = _prelude(state.engine, subscription, last_event_id)
+    return live_stream(subscription, prelude, until_final=False)
 
 
-async def _stream(
+async def _prelude(
     engine: Engine, subscription: Subscription, last_event_id: str | None
-) -> AsyncIterator[bytes]:
-    try:
-        if last_event_id:
-            if last_event_id != subscription.start_id:
-                async for message in _replay(engine, last_event_id, subscription.start_id):
-                    yield message
-        else:
-            yield sse(subscription.start_id, "ready", {"lastEventId": subscription.start_id})
-        async for message in live_messages(subscription, until_final=False):
-            yield message
-    finally:
-        subscription.close()
+) -> AsyncGenerator[bytes | None, None]:
+    if last_event_id:
+        if last_event_id != subscription.start_id:
+            async for message in _replay(engine, last_event_id, subscription.start_id):
+                yield message
+    else:
+        yield sse(subscription.start_id, "ready", {"lastEventId": subscription.start_id})
 
 
 async def _replay(engine: Engine, after: str, until: str) -> AsyncIterator[bytes]:

@@ -8,7 +8,7 @@ ends after the job's final event.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
@@ -17,6 +17,7 @@ from starlette.responses import StreamingResponse
 from genqueue.api.deps import caller, visible_job
 from genqueue.api.envelope import dumps
 from genqueue.api.errors import error_responses
+from genqueue.api.live import LiveStream
 from genqueue.api.routes.jobs import JobId
 from genqueue.api.views import job_view
 from genqueue.engine.engine import Engine
@@ -58,78 +59,56 @@ async def job_events(
     last_event_id: Annotated[
         str | None, Header(alias="Last-Event-ID", max_length=100, description="Resume after it.")
     ] = None,
-) -> StreamingResponse:
+) -> LiveStream:
     state, user = caller(request)
     before = await visible_job(state.engine, user, jobId)
     if last_event_id:
         await state.engine.events_after(last_event_id, 1)  # a bad id answers 422 here
     subscription = await state.events.subscribe(job_id=jobId)
-    stream = _stream(state.engine, subscription, before, last_event_id)
-    return StreamingResponse(stream, media_type="text/event-stream", headers=SSE_HEADERS)
+    prelude = _prelude(state.engine, subscription, before, last_event_id)
+    return live_stream(subscription, prelude, until_final=True)
 
 
-async def _stream(
+def live_stream(
+    subscription: Subscription, prelude: AsyncGenerator[bytes | None, None], *, until_final: bool
+) -> LiveStream:
+    """The SSE response: `prelude`, then the subscription's events as they come, with a
+    heartbeat comment every HEARTBEAT_SECONDS of quiet; it ends when the subscription
+    overflows or ends (and after a final event with `until_final`)."""
+    return LiveStream(
+        subscription,
+        prelude,
+        event_message,
+        until_final=until_final,
+        heartbeat_seconds=HEARTBEAT_SECONDS,
+        headers=SSE_HEADERS,
+    )
+
+
+async def _prelude(
     engine: Engine, subscription: Subscription, before: Job, last_event_id: str | None
-) -> AsyncIterator[bytes]:
-    try:
-        async for message in _messages(engine, subscription, before, last_event_id):
-            yield message
-    finally:
-        subscription.close()
-
-
-async def _messages(
-    engine: Engine, subscription: Subscription, before: Job, last_event_id: str | None
-) -> AsyncIterator[bytes]:
-    """`before` was read before subscribing: if it had ended then, its final event lies
-    before the subscription's start, so the replay up to that start holds it (or the
-    client has it already) and the stream ends there. A replay does not stop at an earlier
-    final event: a job that was retried by hand goes on after it."""
+) -> AsyncGenerator[bytes | None, None]:
+    """What comes before the live events (a None ends the stream there). `before` was
+    read before subscribing: if it had ended then, its final event lies before the
+    subscription's start, so the replay up to that start holds it (or the client has it
+    already) and the stream ends there; so it does when the replay's last event of the job
+    is final. A replay does not stop at an earlier final event: a job that was retried by
+    hand goes on after it."""
     if last_event_id:
+        ended = before.state.is_final
         if last_event_id != subscription.start_id:
             replay = subscription.hub.replay(before.id, last_event_id, subscription.start_id)
             async for event in replay:
+                ended = before.state.is_final or event.kind.is_final
                 yield event_message(event)
-        if before.state.is_final:
-            return
+        if ended:
+            yield None
     else:
         job = await engine.get(before.id)
         yield sse(subscription.start_id, "snapshot", _snapshot(engine, job))
         if job.state.is_final:
             yield sse(subscription.start_id, job.state.value, _snapshot(engine, job))
-            return
-    async for message in live_messages(subscription, until_final=True):
-        yield message
-
-
-async def live_messages(subscription: Subscription, *, until_final: bool) -> AsyncIterator[bytes]:
-    """A subscription's events as they come, with a heartbeat comment while it is quiet;
-    ends when it overflows or ends (and after a final event with `until_final`)."""
-    while True:
-        live = await subscription.next(HEARTBEAT_SECONDS)
-        if live is None:
-            if subscription.overflowed or subscription.ended:
-                return
-            yield b": heartbeat\n\n"
-            continue
-        chunk, final = _frames(subscription, [live, *subscription.ready()], until_final)
-        yield chunk
-        if final:
-            return
-
-
-def _frames(
-    subscription: Subscription, events: list[Event], until_final: bool
-) -> tuple[bytes, bool]:
-    """The frames of the events queued so far as one chunk (one write for a reader that
-    fell behind), each encoded once per event by the hub; with `until_final`, True when
-    it holds a final one, where the chunk stops."""
-    frames = []
-    for event in events:
-        frames.append(subscription.hub.encoded(event, event_message))
-        if until_final and event.kind.is_final:
-            return b"".join(frames), True
-    return b"".join(frames), False
+            yield None
 
 
 def _snapshot(engine: Engine, job: Job) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from genqueue.api.socketio import messages
-from genqueue.api.socketio.connections import Connection, Resume, message_packet
+from genqueue.api.socketio.connections import Connection, Resume, outgoing
 from genqueue.engine.events import Event
 from genqueue.realtime.hub import EventHub
 
@@ -54,10 +54,10 @@ class Fanout:
         owners = self.by_owner.get(event.owner)
         if not jobs and not owners:
             return
-        packet = message_packet(messages.encode(*messages.event_message(event)))
+        packet = outgoing(messages.encode(*messages.event_message(event)))
         # Taken before a final event empties the job's room: a socket in both rooms gets
         # the event once, from the job's room.
-        in_job_room = set(jobs) if jobs else set()
+        in_job_room = set(jobs) if jobs and owners else ()
         if jobs:
             if event.kind.is_final:
                 for connection in list(jobs.values()):
@@ -113,7 +113,7 @@ class Fanout:
             self.leave_owner(connection)
 
     def send(self, connection: Connection, name: str, payload: dict[str, Any]) -> None:
-        connection.deliver(message_packet(messages.encode(name, payload)))
+        connection.deliver(outgoing(messages.encode(name, payload)))
 
     def finish_resume(self, connection: Connection, job_id: str, resume: Resume) -> None:
         """Sends the events held while the replay ran (those the replay did not send),

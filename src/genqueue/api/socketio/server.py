@@ -8,6 +8,7 @@ import asyncio
 import logging
 import time
 from typing import Any
+from urllib.parse import parse_qs
 
 import socketio
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -50,6 +51,9 @@ class SocketServer:
         self.connections = Connections(settings.ws_max_per_user)
         self.fanout = Fanout(lambda: state.events, self._mirror_room)
         self._tasks: set[asyncio.Task[None]] = set()
+        self.upgrades: dict[str, Send] = {}
+        """The ASGI send of each websocket that upgrades a long-polling socket, by its
+        engine.io sid, while it is open (SocketMount keeps it)."""
         self.asgi = socketio.ASGIApp(self.sio, socketio_path=PATH)
         handlers = {
             "connect": self._connect,
@@ -75,6 +79,11 @@ class SocketServer:
         if socket is None:
             raise socketio.exceptions.ConnectionRefusedError("the connection is gone")
         connection = Connection(sid, socket, principal, expires_at, self._overflowed)
+        scope = environ.get("asgi.scope")
+        if isinstance(scope, dict) and scope.get("type") == "websocket":
+            connection.ws_send = environ["asgi.send"]  # a websocket from the start
+        else:
+            connection.find_ws_send = self.upgrades.get
         try:
             self.connections.add(connection)
         except TooManyConnections as exc:
@@ -255,6 +264,14 @@ def _subscription(data: object) -> tuple[str, str | None]:
     return job_id, last
 
 
+def _upgraded_sid(scope: Scope) -> str | None:
+    """The engine.io sid a websocket request upgrades (`?sid=…&transport=websocket`)."""
+    if scope["type"] != "websocket":
+        return None
+    sids = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("sid")
+    return sids[0] if sids else None
+
+
 def _origins(configured: list[str]) -> str | list[str] | None:
     """CORS_ORIGINS; unset leaves engine.io's own rule: same origin, or no Origin at all."""
     if not configured:
@@ -263,7 +280,8 @@ def _origins(configured: list[str]) -> str | list[str] | None:
 
 
 class SocketMount:
-    """Pure ASGI middleware: `/socket.io/` goes to the Socket.IO server, the rest on."""
+    """Pure ASGI middleware: `/socket.io/` goes to the Socket.IO server, the rest on. It
+    notes the `send` of a websocket that upgrades a socket (its query names the sid)."""
 
     def __init__(self, app: ASGIApp, server: SocketServer) -> None:
         self.app = app
@@ -274,6 +292,16 @@ class SocketMount:
         if scope["type"] in ("http", "websocket") and (
             scope["path"] == self.prefix[:-1] or scope["path"].startswith(self.prefix)
         ):
-            await self.server.asgi(scope, receive, send)
+            sid = _upgraded_sid(scope)
+            if sid is None:
+                await self.server.asgi(scope, receive, send)
+                return
+            upgrades = self.server.upgrades
+            upgrades[sid] = send
+            try:
+                await self.server.asgi(scope, receive, send)
+            finally:
+                if upgrades.get(sid) is send:
+                    del upgrades[sid]
             return
         await self.app(scope, receive, send)
