@@ -30,6 +30,12 @@ AppOption = Annotated[
 ]
 
 
+WEBSOCKETS = "websockets-sansio"
+"""uvicorn's websocket implementation, named rather than "auto": Socket.IO packets are
+written to it straight from the hub's dispatch (api/socketio/connections.py), and the
+tests run that path on this one."""
+
+
 def main() -> None:
     app()
 
@@ -124,6 +130,7 @@ def serve(
         log_level=level.lower(),
         log_config=None,
         lifespan="on",
+        ws=WEBSOCKETS,
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds) + 5,
     )
     GracefulServer(config, app.state.api).run()
