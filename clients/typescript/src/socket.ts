@@ -1,5 +1,6 @@
 import { type ManagerOptions, type Socket, type SocketOptions, io } from "socket.io-client";
 import type { TokenSource } from "./http.js";
+import { errorMessage } from "./errors.js";
 import { RecentSet } from "./recent.js";
 import { isFinalStatus } from "./types.js";
 
@@ -366,7 +367,7 @@ export class GenqueueSocket {
       .emitWithAck("subscribe_to_job", payload)
       .then(
         (ack: SubscribeAck) => subscription.settle(ack),
-        (error: unknown) => subscription.settle({ ok: false, error: String(error) }),
+        (error: unknown) => subscription.settle({ ok: false, error: errorMessage(error) }),
       );
   }
 
@@ -376,7 +377,7 @@ export class GenqueueSocket {
       .emitWithAck("subscribe_to_my_jobs")
       .then(
         (ack: SubscribeAck) => subscription.settle(ack),
-        (error: unknown) => subscription.settle({ ok: false, error: String(error) }),
+        (error: unknown) => subscription.settle({ ok: false, error: errorMessage(error) }),
       );
   }
 
