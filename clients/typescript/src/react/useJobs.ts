@@ -12,7 +12,8 @@ export interface UseJobsOptions {
   pageSize?: number;
   /** Polling, when the socket is not available: while a listed job is unfinished, reload
    * the page every this many ms (default 2000; 0 = never). A failed load is tried again
-   * after this, doubling per failure up to 30 s. */
+   * after this (2000 ms when 0), doubling per failure up to 30 s (or `Retry-After`); a
+   * 4xx other than 408 and 429 is not retried (`reload()` tries again). */
   refreshMs?: number;
   /** Follow the caller's jobs over the provider's shared Socket.IO connection
    * (`subscribe_to_my_jobs`) and reload the page 250 ms after their events, so a job
@@ -39,6 +40,7 @@ export interface UseJobsResult {
 /** Coalesces the events of a burst into one reload. */
 const LIVE_RELOAD_MS = 250;
 const MAX_ERROR_DELAY_MS = 30_000;
+const DEFAULT_REFRESH_MS = 2_000;
 
 /** Follows the user's jobs on the pooled socket while `signal` is not aborted, calling
  * `changed` for each event and when the connection comes up or goes down. */
@@ -77,7 +79,7 @@ function watchMyJobs(client: GenqueueClient, signal: AbortSignal, changed: () =>
 export function useJobs(options: UseJobsOptions = {}): UseJobsResult {
   const client = useClientOf(options.client);
   const pageSize = options.pageSize ?? 10;
-  const refreshMs = options.refreshMs ?? 2_000;
+  const refreshMs = options.refreshMs ?? DEFAULT_REFRESH_MS;
   const live = options.live ?? true;
   const queryKey = JSON.stringify(options.query ?? {});
   const [page, setPage] = useState(1);
@@ -144,7 +146,7 @@ export function useJobs(options: UseJobsOptions = {}): UseJobsResult {
           failures++;
           setState((s) => ({ ...s, error: toError(error) }));
           if (!isFatal(error) && (refreshMs > 0 || live)) {
-            const base = Math.max(refreshMs, 1_000) * 2 ** Math.min(failures - 1, 10);
+            const base = (refreshMs > 0 ? refreshMs : DEFAULT_REFRESH_MS) * 2 ** Math.min(failures - 1, 10);
             wait = Math.max(Math.min(MAX_ERROR_DELAY_MS, base), retryAfterMs(error) ?? 0);
           }
         }

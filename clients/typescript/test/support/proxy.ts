@@ -21,8 +21,14 @@ export interface CuttableProxy {
   close(): Promise<void>;
 }
 
+/** Options of {@link startProxy}. */
+export interface ProxyOptions {
+  /** Hold each new connection this long before forwarding it (a slow network). */
+  connectDelayMs?: number;
+}
+
 /** A proxy to `target` (`http://127.0.0.1:<port>`). */
-export async function startProxy(target: string): Promise<CuttableProxy> {
+export async function startProxy(target: string, options: ProxyOptions = {}): Promise<CuttableProxy> {
   const { hostname, port } = new URL(target);
   const open = new Set<Socket>();
   const pairs = new Set<[Socket, Socket]>();
@@ -43,8 +49,15 @@ export async function startProxy(target: string): Promise<CuttableProxy> {
     pairs.add(pair);
     client.on("error", drop).on("close", drop);
     upstream.on("error", drop).on("close", drop);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    const forward = (): void => {
+      client.pipe(upstream);
+      upstream.pipe(client);
+    };
+    if (options.connectDelayMs) {
+      client.pause();
+      upstream.pause();
+      setTimeout(forward, options.connectDelayMs);
+    } else forward();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
