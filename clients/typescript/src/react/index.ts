@@ -2,10 +2,12 @@
  * genqueue-client/react: hooks and components over {@link GenqueueClient}.
  *
  * - `GenqueueProvider` / `useGenqueueClient`: a client in context.
- * - `useJob(jobId)`: a generic job over SSE (or Socket.IO), polling with backoff when push
- *   fails; stops at a final state and on unmount.
+ * - `useJob(jobId)`: a generic job over the provider's one shared Socket.IO connection (or
+ *   SSE, one connection per job), polling with backoff when push fails; stops at a final
+ *   state and on unmount.
  * - Seed 000's `useJobPolling`, `useCharacterCreation`, `useMediaGeneration`; seed 004's
- *   `useImageGeneration` over Socket.IO; `useJobs` for a user's jobs page by page.
+ *   `useImageGeneration` over Socket.IO (their submits resolve null when refused, never
+ *   reject); `useJobs` for a user's jobs page by page, live over the socket.
  * - `ProgressBar`, `JobCard` (`JobCardView`), `JobList`.
  */
 export { GenqueueProvider, SocketPool, socketPoolOf, useClientOf, useGenqueueClient } from "./context.js";
