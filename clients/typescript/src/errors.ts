@@ -169,3 +169,67 @@ export function apiError(
   const after = retryAfter ?? (typeof body === "object" ? (body.data?.retryAfter ?? undefined) : undefined);
   return new kind(status, message, { body, retryAfter: after, request });
 }
+
+/** The request never got an answer: the network refused it (fetch's `TypeError`: no
+ * server listening, DNS, CORS, a dropped connection). `cause` is fetch's error. */
+export class NetworkError extends Error {
+  /** The request, as `METHOD path`. */
+  readonly request: string;
+
+  constructor(request: string, cause: unknown) {
+    super(`${request} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "NetworkError";
+    this.request = request;
+  }
+}
+
+/** A 2xx answer whose body is not the JSON the route promises (a proxy's HTML page, a
+ * truncated body). `body` holds the start of the text. */
+export class UnexpectedResponseError extends Error {
+  /** The request, as `METHOD path`. */
+  readonly request: string;
+  /** The HTTP status (2xx). */
+  readonly status: number;
+  /** The first 500 characters of the body. */
+  readonly body: string;
+
+  constructor(request: string, status: number, body: string, cause?: unknown) {
+    super(`${request} answered ${status} with a body that is not JSON`, { cause });
+    this.name = "UnexpectedResponseError";
+    this.request = request;
+    this.status = status;
+    this.body = body.slice(0, 500);
+  }
+}
+
+/** A job's event stream dropped more times in a row than `maxReconnects` allows (or
+ * went silent past its idle timeout each time); `cause` is the last drop's error. */
+export class StreamExhaustedError extends Error {
+  /** The job followed. */
+  readonly jobId: string;
+  /** Failed connections in a row. */
+  readonly attempts: number;
+  /** The last event id received: a later stream resumes from it. */
+  readonly lastEventId: string | undefined;
+
+  constructor(jobId: string, attempts: number, lastEventId: string | undefined, cause: unknown) {
+    super(`the event stream of job ${jobId} dropped ${attempts} times in a row`, { cause });
+    this.name = "StreamExhaustedError";
+    this.jobId = jobId;
+    this.attempts = attempts;
+    this.lastEventId = lastEventId;
+  }
+}
+
+/** A line for a person from anything thrown: an `Error`'s message, else the value as text. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "string") return error;
+  return String(error);
+}
+
+/** `error` as an `Error` (null and undefined stay null). */
+export function toError(error: unknown): Error | null {
+  if (error === null || error === undefined) return null;
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,4 +1,10 @@
-import { type ErrorBody, RequestTimeoutError, apiError } from "./errors.js";
+import {
+  type ErrorBody,
+  NetworkError,
+  RequestTimeoutError,
+  UnexpectedResponseError,
+  apiError,
+} from "./errors.js";
 
 /** A bearer token, or a function asked before every request (a token that gets renewed). */
 export type TokenSource = string | (() => string | undefined);
@@ -100,7 +106,12 @@ export class HttpClient {
   async json<T>(call: Call): Promise<T> {
     const response = await this.send(call);
     const text = await response.text();
-    return (text === "" ? undefined : JSON.parse(text)) as T;
+    if (text === "") return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw new UnexpectedResponseError(`${call.method} ${call.path}`, response.status, text, error);
+    }
   }
 
   /** Sends a request and answers the response once its status is below 400 (the body
@@ -151,10 +162,13 @@ export class HttpClient {
       const init: RequestInit = { method: call.method, headers, signal: controller.signal };
       if (body !== undefined) init.body = body;
       const response = await this.fetchImpl(this.url(call.path, call.query), init);
-      linked = call.stream === true && response.ok;
-      return response;
+      linked = call.stream === true && response.ok && response.body !== null;
+      if (!linked) return response;
+      // the caller's signal still aborts the body: let go of it once the body is done
+      return whenBodyEnds(response, () => outer?.removeEventListener("abort", onAbort));
     } catch (error) {
       if (timedOut) throw new RequestTimeoutError(label, timeoutMs);
+      if (error instanceof TypeError && !controller.signal.aborted) throw new NetworkError(label, error);
       throw error;
     } finally {
       clearTimeout(timer);
@@ -172,6 +186,38 @@ export function parseRetryAfter(value: string | null): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max((at - Date.now()) / 1000, 0);
 }
 
+/** The response with a body that calls `done` once it is read to its end, fails or is
+ * cancelled. */
+function whenBodyEnds(response: Response, done: () => void): Response {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  let ended = false;
+  const end = (): void => {
+    if (!ended) {
+      ended = true;
+      done();
+    }
+  };
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done: finished } = await reader.read();
+        if (finished) {
+          end();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        end();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      end();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
 async function readErrorBody(response: Response): Promise<ErrorBody | string | undefined> {
   const text = await response.text().catch(() => "");
   if (text === "") return undefined;
@@ -183,7 +229,8 @@ async function readErrorBody(response: Response): Promise<ErrorBody | string | u
   }
 }
 
-/** Waits `ms`, or rejects with the signal's reason when it aborts first. */
+/** Waits `ms`, or rejects with the signal's reason when it aborts first (the only sleep
+ * of the package: a caller that must not throw checks `signal.aborted` after a catch). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {

@@ -26,19 +26,24 @@ export {
   ConflictError,
   ForbiddenError,
   InsufficientCreditsError,
+  NetworkError,
   NotFoundError,
   PayloadTooLargeError,
   RateLimitError,
   RequestTimeoutError,
   ServerError,
   ServiceUnavailableError,
+  StreamExhaustedError,
   UnauthorizedError,
+  UnexpectedResponseError,
   ValidationError,
   apiError,
   codeOf,
+  errorMessage,
+  toError,
 } from "./errors.js";
 export type { ApiErrorCode, ErrorBody } from "./errors.js";
-export { HttpClient, parseRetryAfter } from "./http.js";
+export { HttpClient, parseRetryAfter, sleep } from "./http.js";
 export type { ClientOptions, Query, RequestOptions, RetryOptions, TokenSource } from "./http.js";
 export { FINAL_EVENTS, readSse, streamJob } from "./sse.js";
 export type {
@@ -49,7 +54,7 @@ export type {
   StreamJobOptions,
   StreamJobResult,
 } from "./sse.js";
-export { GenqueueSocket, splitBaseUrl } from "./socket.js";
+export { DEFAULT_RECONNECT_POLICY, GenqueueSocket, reconnectDelay, splitBaseUrl } from "./socket.js";
 export type {
   AnyJobEvent,
   ConnectionConfirmed,
@@ -64,9 +69,10 @@ export type {
   JobProgressPayload,
   JobStatusPayload,
   JobSubscription,
+  ReconnectPolicy,
   SocketErrorPayload,
   SocketJobStatus,
   SubscribeAck,
 } from "./socket.js";
-export { FINAL_STATES } from "./types.js";
+export { FINAL_STATES, isFinalStatus } from "./types.js";
 export type * from "./types.js";

@@ -1,5 +1,8 @@
 import { type ManagerOptions, type Socket, type SocketOptions, io } from "socket.io-client";
 import type { TokenSource } from "./http.js";
+import { errorMessage } from "./errors.js";
+import { RecentSet } from "./recent.js";
+import { isFinalStatus } from "./types.js";
 
 /** Seed 004's status words in Socket.IO payloads. */
 export type SocketJobStatus = "queued" | "processing" | "completed" | "failed" | "cancelled";
@@ -111,8 +114,37 @@ export interface GenqueueSocketOptions {
   token?: TokenSource;
   /** Transports in order: `["websocket"]` for websocket only; default polling, then upgrade. */
   transports?: ("polling" | "websocket")[];
+  /** How soon the connection is made again after the server ended it (see
+   * {@link ReconnectPolicy}); socket.io-client's own reconnection covers network drops. */
+  reconnect?: Partial<ReconnectPolicy>;
   /** Anything else for socket.io-client's `io()`. */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
+}
+
+/** Waits before connecting again after a server's disconnect: `initialMs` doubled per
+ * disconnect in a row up to `maxMs`, each wait between half of it and all of it (jitter,
+ * so clients dropped together do not come back together); a connection that stayed up
+ * `stableMs` starts the count again. */
+export interface ReconnectPolicy {
+  /** The first wait (default 500 ms). */
+  initialMs: number;
+  /** The longest wait (default 30 000 ms). */
+  maxMs: number;
+  /** A connection up this long resets the backoff (default 10 000 ms). */
+  stableMs: number;
+}
+
+export const DEFAULT_RECONNECT_POLICY: ReconnectPolicy = Object.freeze({
+  initialMs: 500,
+  maxMs: 30_000,
+  stableMs: 10_000,
+});
+
+/** The wait before reconnection number `attempt` (from 0) under `policy`; `random` is a
+ * number in [0, 1). */
+export function reconnectDelay(attempt: number, policy: ReconnectPolicy, random = Math.random()): number {
+  const nominal = Math.min(policy.maxMs, policy.initialMs * 2 ** Math.min(attempt, 30));
+  return Math.round(nominal / 2 + (nominal / 2) * random);
 }
 
 /** The origin of a base URL ("" for a page-relative one) and its path without the
@@ -124,7 +156,6 @@ export function splitBaseUrl(baseUrl: string): { origin: string; prefix: string 
   return { origin: url.origin, prefix: url.pathname.replace(/\/+$/, "") };
 }
 
-const ENDINGS: ReadonlySet<JobEventName> = new Set(["job_completed", "job_failed"]);
 const JOB_EVENTS: readonly JobEventName[] = [
   "job_status",
   "job_progress",
@@ -140,7 +171,7 @@ class Subscription implements JobSubscription {
   active = true;
   ready: Promise<SubscribeAck>;
   settle: (ack: SubscribeAck) => void = () => undefined;
-  private readonly seen = new Set<string>();
+  private readonly seen = new RecentSet();
 
   constructor(
     readonly jobId: string | undefined,
@@ -156,13 +187,11 @@ class Subscription implements JobSubscription {
 
   deliver(event: AnyJobEvent): void {
     if (!this.active) return;
-    const key = `${event.payload.jobId}:${event.name}:${event.payload.eventId}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+    if (this.seen.seenBefore(`${event.payload.jobId}:${event.name}:${event.payload.eventId}`)) return;
     if (this.jobId !== undefined) {
       if (this.ended) return;
       this.lastEventId = event.payload.eventId;
-      if (ENDINGS.has(event.name)) this.ended = true;
+      if (isFinalStatus(event.payload.status)) this.ended = true;
     }
     const { handlers } = this;
     handlers.onEvent?.(event);
@@ -205,6 +234,11 @@ export class GenqueueSocket {
   private readonly tokenIsFunction: boolean;
   private closed = false;
   private lastErrorCode: string | undefined;
+  private readonly reconnectPolicy: ReconnectPolicy;
+  /** Server disconnects in a row (a connection up `stableMs` resets it). */
+  private serverDrops = 0;
+  private connectedAt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly confirmations = new Set<(confirmed: ConnectionConfirmed) => void>();
 
   constructor(options: GenqueueSocketOptions = {}) {
@@ -222,7 +256,11 @@ export class GenqueueSocket {
     };
     // the URL given to io() names the namespace by its path: only the origin goes there
     this.socket = origin === "" ? io(settings) : io(origin, settings);
-    this.socket.on("connect", () => this.resubscribe());
+    this.reconnectPolicy = { ...DEFAULT_RECONNECT_POLICY, ...options.reconnect };
+    this.socket.on("connect", () => {
+      this.connectedAt = Date.now();
+      this.resubscribe();
+    });
     this.socket.on("connection_confirmed", (confirmed: ConnectionConfirmed) => {
       this.confirmed = confirmed;
       for (const waiter of this.confirmations) waiter(confirmed);
@@ -234,9 +272,12 @@ export class GenqueueSocket {
       // first resumes at once, the second only with a token function to ask again.
       if (reason !== "io server disconnect" || this.closed) return;
       if (this.lastErrorCode === "token_expired" && !this.tokenIsFunction) return;
-      setTimeout(() => {
+      if (Date.now() - this.connectedAt >= this.reconnectPolicy.stableMs) this.serverDrops = 0;
+      const wait = reconnectDelay(this.serverDrops++, this.reconnectPolicy);
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = setTimeout(() => {
         if (!this.closed) this.socket.connect();
-      }, 250);
+      }, wait);
     });
     for (const name of JOB_EVENTS) {
       this.socket.on(name, (payload: JobEventMap[typeof name]) =>
@@ -302,6 +343,7 @@ export class GenqueueSocket {
   /** Disconnects for good: every subscription stops. */
   close(): void {
     this.closed = true;
+    clearTimeout(this.reconnectTimer);
     for (const group of this.jobs.values()) for (const s of group) s.active = false;
     for (const s of this.mine) s.active = false;
     this.jobs.clear();
@@ -325,7 +367,7 @@ export class GenqueueSocket {
       .emitWithAck("subscribe_to_job", payload)
       .then(
         (ack: SubscribeAck) => subscription.settle(ack),
-        (error: unknown) => subscription.settle({ ok: false, error: String(error) }),
+        (error: unknown) => subscription.settle({ ok: false, error: errorMessage(error) }),
       );
   }
 
@@ -335,7 +377,7 @@ export class GenqueueSocket {
       .emitWithAck("subscribe_to_my_jobs")
       .then(
         (ack: SubscribeAck) => subscription.settle(ack),
-        (error: unknown) => subscription.settle({ ok: false, error: String(error) }),
+        (error: unknown) => subscription.settle({ ok: false, error: errorMessage(error) }),
       );
   }
 

@@ -1,6 +1,7 @@
-import { ApiError } from "./errors.js";
+import { ApiError, StreamExhaustedError } from "./errors.js";
 import { type HttpClient, sleep } from "./http.js";
-import type { JobView } from "./types.js";
+import { RecentSet } from "./recent.js";
+import { FINAL_STATES, type JobView, isFinalStatus } from "./types.js";
 
 /** What a job's SSE stream sends: a snapshot first (on a fresh connection), then the
  * feed's events; it ends after completed, failed or cancelled. */
@@ -16,8 +17,8 @@ export type JobEventKind =
   | "failed"
   | "cancelled";
 
-/** The events a job ends with. */
-export const FINAL_EVENTS: readonly JobEventKind[] = ["completed", "failed", "cancelled"];
+/** The events a job ends with: the final states' words ({@link FINAL_STATES}). */
+export const FINAL_EVENTS: readonly JobEventKind[] = FINAL_STATES;
 
 /** The data of a feed event: the job, its type, when (Unix seconds), and the event's own
  * fields (progress: percentage/current/total/currentTask; partial: item; completed:
@@ -58,6 +59,10 @@ export interface StreamJobOptions {
   reconnectDelayMs?: number;
   /** Called when the connection dropped and is being made again. */
   onReconnect?: (attempt: number, lastEventId: string | undefined) => void;
+  /** A connection that sends nothing (not even the `: heartbeat` the server writes every
+   * 15 s) for this long is taken for dead (a half-open TCP connection) and made again,
+   * resuming after the last event (default 45000; 0 = never). */
+  idleTimeoutMs?: number;
 }
 
 /** How a job's stream ended. */
@@ -82,6 +87,7 @@ export interface SseMessage {
  * and unknown fields ignored, CRLF/CR/LF line ends, `data` lines joined by LF). */
 export async function* readSse(
   body: ReadableStream<Uint8Array>,
+  onChunk?: () => void,
 ): AsyncGenerator<SseMessage, void, undefined> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
@@ -94,6 +100,7 @@ export async function* readSse(
     for (;;) {
       const { value, done } = await reader.read();
       if (done) return;
+      onChunk?.();
       buffer += decoder.decode(value, { stream: true });
       for (;;) {
         const match = /\r\n|\r|\n/.exec(buffer);
@@ -129,7 +136,10 @@ export async function* readSse(
 
 /** Follows a job over `GET /api/v1/jobs/{jobId}/events` until its final event, with
  * the bearer header (which EventSource cannot send), reconnecting with
- * `Last-Event-ID` after a dropped connection: each event is seen once, none is missed. */
+ * `Last-Event-ID` after a dropped (or silent, see `idleTimeoutMs`) connection: each
+ * event is seen once, none is missed. Rejects with a {@link StreamExhaustedError} after
+ * `maxReconnects` failed connections in a row, an {@link ApiError} when the server
+ * refuses the stream, or the signal's reason. */
 export async function streamJob(
   http: HttpClient,
   jobId: string,
@@ -137,15 +147,29 @@ export async function streamJob(
 ): Promise<StreamJobResult> {
   const { signal, onEvent } = options;
   const maxReconnects = options.maxReconnects ?? 5;
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   let delay = options.reconnectDelayMs ?? 250;
   let lastEventId = options.lastEventId;
   let snapshotId: string | undefined;
   let reconnects = 0;
   let failures = 0;
-  const seen = new Set<string>();
+  const seen = new RecentSet();
   for (;;) {
     signal?.throwIfAborted();
     let dropped: unknown;
+    const connection = new AbortController();
+    const onAbort = (): void => connection.abort(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    const stillThere = (): void => {
+      clearTimeout(idle);
+      if (idleTimeoutMs > 0) {
+        idle = setTimeout(
+          () => connection.abort(new Error(`the event stream sent nothing for ${idleTimeoutMs} ms`)),
+          idleTimeoutMs,
+        );
+      }
+    };
     try {
       const response = await http.send({
         method: "GET",
@@ -154,40 +178,41 @@ export async function streamJob(
           Accept: "text/event-stream",
           ...(lastEventId ? { "Last-Event-ID": lastEventId } : {}),
         },
-        options: { signal, timeoutMs: 30_000 },
+        options: { signal: connection.signal, timeoutMs: 30_000 },
         stream: true,
       });
       if (response.body === null) throw new Error("the event stream has no body");
-      for await (const message of readSse(response.body)) {
+      stillThere();
+      for await (const message of readSse(response.body, stillThere)) {
         if (message.retry !== undefined) delay = message.retry;
         const event = toEvent(message, snapshotId);
         if (event === undefined) continue;
         if (event.event === "snapshot") snapshotId = event.id;
-        const key = `${event.event}:${event.id}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (seen.seenBefore(`${event.event}:${event.id}`)) continue;
         lastEventId = event.id;
         failures = 0;
         onEvent?.(event);
-        if (FINAL_EVENTS.includes(event.event)) return { final: event, lastEventId, reconnects };
+        if (isFinalStatus(event.event)) return { final: event, lastEventId, reconnects };
       }
       dropped = new Error("the event stream ended before the job's final event");
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof ApiError) throw error;
-      dropped = error;
+      dropped = connection.signal.aborted ? connection.signal.reason : error;
+    } finally {
+      clearTimeout(idle);
+      signal?.removeEventListener("abort", onAbort);
+      connection.abort();
     }
     failures++;
-    if (failures > maxReconnects) {
-      throw new Error(`the event stream of job ${jobId} dropped ${failures} times`, {
-        cause: dropped,
-      });
-    }
+    if (failures > maxReconnects) throw new StreamExhaustedError(jobId, failures, lastEventId, dropped);
     reconnects++;
     options.onReconnect?.(reconnects, lastEventId);
     await sleep(delay, signal);
   }
 }
+
+const DEFAULT_IDLE_TIMEOUT_MS = 45_000;
 
 function toEvent(message: SseMessage, snapshotId: string | undefined): JobStreamEvent | undefined {
   if (message.id === undefined || message.data === "") return undefined;

@@ -120,8 +120,18 @@ export type FieldError = Schemas["FieldError"];
 
 /** A job's engine state; a final one does not change any more (unless retried). */
 export type JobState = "pending" | "delayed" | "active" | "completed" | "failed" | "cancelled";
-/** The states a job ends in. */
-export const FINAL_STATES: readonly JobState[] = ["completed", "failed", "cancelled"];
+/** The states a job ends in. Every route says them with the same words: the generic API,
+ * seeds 001–004's status routes, the SSE event kinds and Socket.IO's `status` field
+ * (the words for a waiting or running job differ per route: queued, pending, processing,
+ * active …; the final ones do not). */
+export const FINAL_STATES: readonly FinalState[] = ["completed", "failed", "cancelled"];
+/** A state a job ends in. */
+export type FinalState = "completed" | "failed" | "cancelled";
+
+/** True for a status word (of any route, or an SSE event kind) a job ends with. */
+export function isFinalStatus(status: string | null | undefined): boolean {
+  return FINAL_STATES.includes(status as FinalState);
+}
 
 /** A list route's items with their pagination. */
 export interface Page<T, P = Pagination> {

@@ -6,15 +6,19 @@ import {
   ForbiddenError,
   GenqueueClient,
   InsufficientCreditsError,
+  NetworkError,
   NotFoundError,
   RateLimitError,
   RequestTimeoutError,
   ServiceUnavailableError,
   UnauthorizedError,
+  UnexpectedResponseError,
   ValidationError,
+  errorMessage,
+  toError,
 } from "../src/index.js";
 import { adminClient, baseUrl, clientFor, tokenFor } from "./support/context.js";
-import { type RunningServer, mintToken, startServer } from "./support/server.js";
+import { type RunningServer, freePort, mintToken, startServer } from "./support/server.js";
 
 /** Expects `call` to reject with an instance of `kind`, and answers the error. */
 async function failure<E extends ApiError>(
@@ -111,6 +115,36 @@ describe("errors as typed exceptions", () => {
     const controller = new AbortController();
     controller.abort(new Error("not wanted"));
     await expect(clientFor().credits({ signal: controller.signal })).rejects.toThrow("not wanted");
+  });
+
+  it("throws NetworkError (fetch's TypeError as its cause) when nothing listens", async () => {
+    const port = await freePort();
+    const client = new GenqueueClient({ baseUrl: `http://127.0.0.1:${port}` });
+    const error = await client.health().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as NetworkError).request).toBe("GET /health");
+    expect((error as NetworkError).cause).toBeInstanceOf(TypeError);
+    expect(error).not.toBeInstanceOf(ApiError);
+  });
+
+  it("throws UnexpectedResponseError for a 2xx whose body is not JSON (the web app's page)", async () => {
+    const error = await clientFor()
+      .httpClient.json({ method: "GET", path: "/" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    const unexpected = error as UnexpectedResponseError;
+    expect(unexpected.status).toBe(200);
+    expect(unexpected.request).toBe("GET /");
+    expect(unexpected.body).toMatch(/^<!doctype html>/i);
+    expect(unexpected.cause).toBeInstanceOf(SyntaxError);
+  });
+
+  it("turns anything thrown into a message and an Error", () => {
+    expect(errorMessage(new NotFoundError(404, "no such job"))).toBe("no such job");
+    expect(errorMessage("plain")).toBe("plain");
+    expect(errorMessage(42)).toBe("42");
+    expect(toError(null)).toBeNull();
+    expect(toError("x")).toEqual(new Error("x"));
   });
 
   it("throws RequestTimeoutError when no answer comes in time", async () => {

@@ -6,6 +6,7 @@ import {
   type JobCompletedPayload,
   type JobFailedPayload,
   type JobStreamEvent,
+  reconnectDelay,
   splitBaseUrl,
 } from "../src/index.js";
 import { baseUrl, clientFor, tokenFor } from "./support/context.js";
@@ -218,6 +219,59 @@ describe("Socket.IO", () => {
     expect(errors).toEqual(["token_expired"]);
     expect(fixed.connected).toBe(false);
   }, 20_000);
+});
+
+describe("reconnection after the server disconnects", () => {
+  it("waits longer after each disconnect in a row, with jitter, up to a cap", () => {
+    const policy = { initialMs: 500, maxMs: 4_000, stableMs: 10_000 };
+    expect([0, 1, 2, 3, 4, 9].map((n) => reconnectDelay(n, policy, 0.999999))).toEqual([
+      500, 1_000, 2_000, 4_000, 4_000, 4_000,
+    ]);
+    expect([0, 1, 2, 3].map((n) => reconnectDelay(n, policy, 0))).toEqual([250, 500, 1_000, 2_000]);
+  });
+
+  it("backs off while connections keep being dropped, and starts over after a stable one", async () => {
+    const secret = inject("jwtSecret");
+    const sub = `backoff-${crypto.randomUUID()}`;
+    // every token lives one to two seconds: the server disconnects each connection soon
+    const token = () => mintToken(secret, sub, { ttlSeconds: 2 });
+    const watch = (stableMs: number) => {
+      const socket = track(
+        new GenqueueSocket({
+          baseUrl: baseUrl(),
+          token,
+          transports: ["websocket"],
+          reconnect: { initialMs: 400, maxMs: 1_600, stableMs },
+        }),
+      );
+      const gaps: number[] = [];
+      let droppedAt = 0;
+      socket.socket.on("disconnect", () => {
+        droppedAt = Date.now();
+      });
+      socket.socket.on("connect", () => {
+        if (droppedAt > 0) gaps.push(Date.now() - droppedAt);
+      });
+      return gaps;
+    };
+    const growing = watch(60_000);
+    const resetting = watch(500);
+    while (growing.length < 3 || resetting.length < 3) await new Promise((r) => setTimeout(r, 50));
+    // nominal waits 400, 800, 1600 ms, each between half of it and all of it (+ the
+    // handshake, slower on a busy machine: the lower bounds are what tell backoff apart)
+    const slack = 700;
+    expect(growing[0]).toBeGreaterThanOrEqual(200);
+    expect(growing[0]).toBeLessThan(400 + slack);
+    expect(growing[1]).toBeGreaterThanOrEqual(400);
+    expect(growing[1]).toBeLessThan(800 + slack);
+    expect(growing[2]).toBeGreaterThanOrEqual(800);
+    expect(growing[2]).toBeLessThan(1_600 + slack);
+    // each connection lasted over stableMs: every wait is a first one
+    for (const gap of resetting.slice(0, 3)) {
+      expect(gap).toBeGreaterThanOrEqual(200);
+      expect(gap).toBeLessThan(400 + slack);
+    }
+  }, 25_000);
 });
 
 describe("splitBaseUrl", () => {

@@ -1,15 +1,19 @@
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import {
   GenqueueClient,
   type JobStreamEvent,
+  NetworkError,
   NotFoundError,
   type SseMessage,
+  StreamExhaustedError,
   UnauthorizedError,
   ValidationError,
   readSse,
 } from "../src/index.js";
 import { baseUrl, clientFor, tokenFor } from "./support/context.js";
 import { startProxy } from "./support/proxy.js";
+import { freePort } from "./support/server.js";
 
 function streamOf(...chunks: string[]): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -45,6 +49,16 @@ describe("readSse", () => {
       { id: "2", event: "completed", data: "x", retry: undefined },
       { id: "2", event: "message", data: "no-space", retry: 500 },
     ]);
+  });
+
+  it("tells of every chunk read, a heartbeat comment too (what keeps the idle timer off)", async () => {
+    let chunks = 0;
+    const messages: SseMessage[] = [];
+    for await (const message of readSse(streamOf(": heartbeat\n\n", ": heartbeat\n\n", "id: 1\ndata: x\n\n"), () => chunks++)) {
+      messages.push(message);
+    }
+    expect(chunks).toBe(3);
+    expect(messages).toHaveLength(1);
   });
 });
 
@@ -169,5 +183,67 @@ describe("streamJob", () => {
     await expect(client.streamJob(jobId, { lastEventId: "not-an-id" })).rejects.toBeInstanceOf(
       ValidationError,
     );
+  });
+
+  it("takes a connection that went silent (half-open) for dead and resumes on a new one", async () => {
+    const proxy = await startProxy(baseUrl());
+    try {
+      const token = tokenFor();
+      const direct = new GenqueueClient({ baseUrl: baseUrl(), token });
+      const through = new GenqueueClient({ baseUrl: proxy.baseUrl, token });
+      const { jobId } = await direct.submit({ type: "demo", data: { steps: 40, stepSeconds: 0.05 } });
+      const resumed: JobStreamEvent[] = [];
+      let frozen = 0;
+      const started = Date.now();
+      const end = await through.streamJob(jobId, {
+        idleTimeoutMs: 800,
+        reconnectDelayMs: 20,
+        onEvent: (e) => {
+          resumed.push(e);
+          if (e.event === "progress" && frozen === 0) frozen = proxy.freeze();
+        },
+      });
+      expect(frozen).toBe(1);
+      expect(end.reconnects).toBeGreaterThanOrEqual(1);
+      expect(end.final.event).toBe("completed");
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const whole: JobStreamEvent[] = [];
+      await direct.streamJob(jobId, { lastEventId: resumed[0]?.id, onEvent: (e) => whole.push(e) });
+      // after the snapshot, the same feed events as a stream that never froze: no gap, no duplicate
+      expect(feed(resumed).map((e) => e.id)).toEqual(whole.map((e) => e.id));
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("gives up with a StreamExhaustedError after maxReconnects failed connections", async () => {
+    const port = await freePort();
+    const client = new GenqueueClient({ baseUrl: `http://127.0.0.1:${port}`, token: tokenFor() });
+    const error = await client
+      .streamJob("some-job", { maxReconnects: 2, reconnectDelayMs: 10 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StreamExhaustedError);
+    const exhausted = error as StreamExhaustedError;
+    expect(exhausted.attempts).toBe(3);
+    expect(exhausted.jobId).toBe("some-job");
+    expect(exhausted.cause).toBeInstanceOf(NetworkError);
+  });
+
+  it("lets go of the caller's signal once a streamed body is read to its end", async () => {
+    const client = clientFor();
+    const { jobId } = await client.submit({ type: "demo", data: { steps: 2, stepSeconds: 0.01 } });
+    const controller = new AbortController();
+    const response = await client.httpClient.send({
+      method: "GET",
+      path: `/api/v1/jobs/${jobId}/events`,
+      headers: { Accept: "text/event-stream" },
+      options: { signal: controller.signal },
+      stream: true,
+    });
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+    await response.text();
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+    await client.streamJob(jobId, { signal: controller.signal });
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
 });

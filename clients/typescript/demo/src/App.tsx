@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type ReactElement } from "react";
-import { GenqueueClient, UnauthorizedError, type CharacterDetail } from "../../src/index.js";
+import { GenqueueClient, UnauthorizedError, errorMessage, type CharacterDetail } from "../../src/index.js";
 import { GenqueueProvider, JobList, useGenqueueClient } from "../../src/react/index.js";
 import { CharacterPanel } from "./panels/CharacterPanel.js";
 import { DemoPanel } from "./panels/DemoPanel.js";
@@ -21,7 +21,7 @@ async function checkToken(token: string): Promise<string | null> {
     await new GenqueueClient({ token, retry: { maxRetries: 0 } }).credits();
     return null;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     return error instanceof UnauthorizedError ? `That token was not accepted: ${reason}.` : reason;
   }
 }

@@ -55,13 +55,17 @@ export function JobCardView({ state, title, children, className }: JobCardViewPr
       {status === "completed" ? children : null}
       <footer className="gq-job-card__actions">
         {!isFinal && job !== null ? (
-          <button type="button" onClick={() => void state.cancel()} disabled={job.cancelRequested}>
-            {job.cancelRequested ? "Cancelling…" : "Cancel"}
+          <button
+            type="button"
+            onClick={() => void state.cancel()}
+            disabled={job.cancelRequested || state.isCancelling}
+          >
+            {job.cancelRequested || state.isCancelling ? "Cancelling…" : "Cancel"}
           </button>
         ) : null}
         {canRetry ? (
-          <button type="button" onClick={() => void state.retry()}>
-            Retry
+          <button type="button" onClick={() => void state.retry()} disabled={state.isRetrying}>
+            {state.isRetrying ? "Retrying…" : "Retry"}
           </button>
         ) : null}
       </footer>

@@ -37,20 +37,3 @@ export function nextDelay(
   delay = Math.min(policy.maximumMs, Math.max(policy.initialMs, delay));
   return retryAfterMs != null && retryAfterMs > delay ? retryAfterMs : delay;
 }
-
-/** Resolves after `ms`, or at once (without throwing) when `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done);
-  });
-}

@@ -1,4 +1,5 @@
-import { nextDelay, sleep, type PollOutcome, type PollPolicy } from "./backoff.js";
+import { sleep } from "../http.js";
+import { nextDelay, type PollOutcome, type PollPolicy } from "./backoff.js";
 
 /** How a job's state of shape `T` is read once (a poll), and optionally pushed. */
 export interface FollowSource<T> {
@@ -30,11 +31,12 @@ export function retryAfterMs(error: unknown): number | null {
   return typeof seconds === "number" && Number.isFinite(seconds) ? seconds * 1000 : null;
 }
 
-/** Errors after which another poll cannot succeed: 401, 403, 404. */
+/** Errors after which another poll cannot succeed: every 4xx answer except 408 (a
+ * timeout) and 429 (too many requests), which a later poll can get past. */
 export function isFatal(error: unknown): boolean {
   if (error === null || typeof error !== "object") return false;
   const status = (error as { status?: unknown }).status;
-  return status === 401 || status === 403 || status === 404;
+  return typeof status === "number" && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
 function isAbort(error: unknown, signal: AbortSignal): boolean {
@@ -95,7 +97,11 @@ async function pollPhase<T>(
       wait = retryAfterMs(error);
     }
     delay = nextDelay(delay, outcome, policy, wait);
-    await sleep(delay, signal);
+    try {
+      await sleep(delay, signal);
+    } catch {
+      return; // aborted
+    }
   }
 }
 

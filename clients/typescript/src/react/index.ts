@@ -2,10 +2,12 @@
  * genqueue-client/react: hooks and components over {@link GenqueueClient}.
  *
  * - `GenqueueProvider` / `useGenqueueClient`: a client in context.
- * - `useJob(jobId)`: a generic job over SSE (or Socket.IO), polling with backoff when push
- *   fails; stops at a final state and on unmount.
+ * - `useJob(jobId)`: a generic job over the provider's one shared Socket.IO connection (or
+ *   SSE, one connection per job), polling with backoff when push fails; stops at a final
+ *   state and on unmount.
  * - Seed 000's `useJobPolling`, `useCharacterCreation`, `useMediaGeneration`; seed 004's
- *   `useImageGeneration` over Socket.IO; `useJobs` for a user's jobs page by page.
+ *   `useImageGeneration` over Socket.IO (their submits resolve null when refused, never
+ *   reject); `useJobs` for a user's jobs page by page, live over the socket.
  * - `ProgressBar`, `JobCard` (`JobCardView`), `JobList`.
  */
 export { GenqueueProvider, SocketPool, socketPoolOf, useClientOf, useGenqueueClient } from "./context.js";
@@ -14,7 +16,9 @@ export { DEFAULT_POLL_POLICY, nextDelay } from "./backoff.js";
 export type { PollOutcome, PollPolicy } from "./backoff.js";
 export { followJob } from "./follow.js";
 export type { FollowListener, FollowSource, Transport } from "./follow.js";
-export { applySocketEvent, applyStreamEvent, isFinalState, jobSource } from "./jobSources.js";
+export { applySocketEvent, applyStreamEvent, jobSource, withPartial } from "./jobSources.js";
+export { SOCKET_READY_MS, followOnSocket } from "./socketFollow.js";
+export type { SocketRun } from "./socketFollow.js";
 export type { PushChannel } from "./jobSources.js";
 export { NO_PROGRESS, toProgress } from "./progress.js";
 export type { ProgressInfo } from "./progress.js";

@@ -1,11 +1,11 @@
 /** Where {@link useJob} reads a generic job from: polls of `GET /api/v1/jobs/{id}`, its
  * SSE stream, or Socket.IO; the push channels patch the last whole job with each event. */
 import type { GenqueueClient } from "../client.js";
-import type { AnyJobEvent, JobHandlers } from "../socket.js";
+import type { AnyJobEvent } from "../socket.js";
 import type { JobStreamEvent } from "../sse.js";
-import { FINAL_STATES, type JobState, type JobView } from "../types.js";
-import { socketPoolOf } from "./context.js";
+import { type JobView, isFinalStatus } from "../types.js";
 import type { FollowSource } from "./follow.js";
+import { followOnSocket } from "./socketFollow.js";
 
 export type PushChannel = "sse" | "socket";
 
@@ -15,8 +15,22 @@ function isoOf(at: unknown): string | null {
   return typeof at === "string" ? at : null;
 }
 
-export function isFinalState(status: string | null | undefined): boolean {
-  return FINAL_STATES.includes(status as JobState);
+/** What tells two partial results apart: an `id` or `index` field when the item has one,
+ * else the item itself as JSON (the server sends a stored item the same way each time). */
+function partialKey(item: unknown): string {
+  if (item !== null && typeof item === "object") {
+    const { id, index } = item as { id?: unknown; index?: unknown };
+    if (typeof id === "string" || typeof id === "number") return `id:${id}`;
+    if (typeof index === "number") return `index:${index}`;
+  }
+  return `json:${JSON.stringify(item)}`;
+}
+
+/** `items` with `item` added, unless an item with its key is there already (an event
+ * that a read of the job includes too). */
+export function withPartial(items: readonly unknown[], item: unknown): unknown[] {
+  const key = partialKey(item);
+  return items.some((known) => partialKey(known) === key) ? [...items] : [...items, item];
 }
 
 /** The job after one SSE event (null until a snapshot gave a whole job). */
@@ -42,7 +56,7 @@ export function applyStreamEvent(job: JobView | null, event: JobStreamEvent): Jo
         },
       };
     case "partial":
-      return { ...job, partialResults: [...job.partialResults, data.item] };
+      return { ...job, partialResults: withPartial(job.partialResults, data.item) };
     case "retrying":
       return {
         ...job,
@@ -92,7 +106,7 @@ export function applySocketEvent(job: JobView | null, event: AnyJobEvent): JobVi
       return { ...job, status: "pending" };
     }
     case "job_partial":
-      return { ...job, partialResults: [...job.partialResults, event.payload.item] };
+      return { ...job, partialResults: withPartial(job.partialResults, event.payload.item) };
     case "job_completed":
       return { ...job, status: "completed", result: event.payload.result, completedAt: at };
     case "job_failed": {
@@ -130,59 +144,53 @@ async function sseFollow(client: GenqueueClient, jobId: string, signal: AbortSig
   update(() => job);
 }
 
-const SOCKET_READY_MS = 5_000;
-
+/**
+ * Socket.IO: subscribe first, then read the job once the server accepted the subscription,
+ * so that nothing that happens in between is lost; the events that came before the read
+ * answered are applied over it (a partial the read has already is not added twice, a
+ * progress older than the read's is skipped). A final event ends it with one more read.
+ */
 function socketFollow(client: GenqueueClient, jobId: string, signal: AbortSignal, update: Update) {
-  return new Promise<void>((resolve, reject) => {
-    const pool = socketPoolOf(client);
-    const socket = pool.acquire();
-    let settled = false;
-    let subscription: { unsubscribe(): void } | null = null;
-    const finish = (error?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-      socket.socket.off("connect_error", onConnectError);
-      subscription?.unsubscribe();
-      pool.release();
-      if (error === undefined) resolve();
-      else reject(error);
-    };
-    const onAbort = (): void => finish(signal.reason);
-    const onConnectError = (error: Error): void => finish(error);
-    const timer = setTimeout(
-      () => finish(new Error(`Socket.IO gave no confirmation within ${SOCKET_READY_MS} ms`)),
-      SOCKET_READY_MS,
-    );
-    signal.addEventListener("abort", onAbort);
-    socket.socket.on("connect_error", onConnectError);
-    const handlers: JobHandlers = {
+  let early: AnyJobEvent[] | null = [];
+  let ending = false;
+  const end = (finish: (error?: unknown) => void): void => {
+    if (ending) return;
+    ending = true;
+    client.getJob(jobId, { signal }).then((job) => {
+      update(() => job);
+      finish();
+    }, finish);
+  };
+  return followOnSocket(
+    client,
+    jobId,
+    signal,
+    (run) => ({
       onEvent: (event) => {
-        update((job) => applySocketEvent(job, event));
-        if (event.name === "job_completed" || event.name === "job_failed") {
-          client.getJob(jobId, { signal }).then((job) => {
-            update(() => job);
-            finish();
-          }, finish);
-        }
-      },
-      onError: (error) => finish(new Error(error.message)),
-    };
-    client
-      .getJob(jobId, { signal })
-      .then((job) => {
-        if (settled) return;
-        update(() => job);
-        if (isFinalState(job.status)) {
-          finish();
+        if (early !== null) {
+          early.push(event);
           return;
         }
-        subscription = socket.subscribeToJob(jobId, handlers);
-        return socket.ready().then(() => clearTimeout(timer));
-      })
-      .catch(finish);
-  });
+        update((job) => applySocketEvent(job, event));
+        if (isFinalStatus(event.payload.status) && !event.payload.snapshot) end(run.finish);
+      },
+    }),
+    (run) => {
+      client.getJob(jobId, { signal }).then((read) => {
+        if (run.finished) return;
+        const waiting = early ?? [];
+        early = null;
+        let job: JobView | null = read;
+        for (const event of waiting) {
+          if (event.name === "job_progress" && event.payload.progress < read.progress.percentage) continue;
+          job = applySocketEvent(job, event);
+        }
+        update(() => job);
+        if (isFinalStatus(read.status)) run.finish();
+        else if (waiting.some((e) => isFinalStatus(e.payload.status))) end(run.finish);
+      }, run.finish);
+    },
+  );
 }
 
 /** A generic job followed by `push` (or polled only, when `push` is false). */
@@ -193,7 +201,7 @@ export function jobSource(
 ): FollowSource<JobView> {
   const source: FollowSource<JobView> = {
     read: (signal) => client.getJob(jobId, { signal }),
-    isFinal: (job) => isFinalState(job.status),
+    isFinal: (job) => isFinalStatus(job.status),
     same: sameJob,
   };
   if (push === "sse") source.push = (signal, update) => sseFollow(client, jobId, signal, update);

@@ -1,8 +1,8 @@
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo } from "react";
 import type { GenqueueClient } from "../client.js";
 import type { CharacterData, CharacterJobView } from "../types.js";
 import { useClientOf } from "./context.js";
-import { useJobPolling } from "./useJobPolling.js";
+import { useSeedJob } from "./useSeedJob.js";
 
 export interface SeedHookOptions {
   /** ms between status polls (default 1000; longer while nothing changes). */
@@ -11,8 +11,9 @@ export interface SeedHookOptions {
 
 export interface UseCharacterCreationResult {
   /** `POST /api/v1/characters/queue`, then polls `GET /api/v1/character-jobs/{jobId}`;
-   * resolves with the job id (rejects, and sets `error`, when the server refuses). */
-  createCharacter: (character: CharacterData, options?: { idempotencyKey?: string }) => Promise<string>;
+   * resolves with the job id, or with null when the server refuses (the message is then
+   * in `error`): it never rejects, so `await createCharacter(...)` needs no try/catch. */
+  createCharacter: (character: CharacterData, options?: { idempotencyKey?: string }) => Promise<string | null>;
   /** 0–100: seed 001's milestones 10, 30, 40, 60, 80, 100. */
   progress: number;
   /** Seed 001's words: pending, active, completed, failed, cancelled (null before a job). */
@@ -27,68 +28,37 @@ export interface UseCharacterCreationResult {
   cancel: () => Promise<void>;
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Seed 000's `useCharacterCreation(token)`: queue a character and watch its milestones. */
 export function useCharacterCreation(
   tokenOrClient?: string | GenqueueClient,
   options: SeedHookOptions = {},
 ): UseCharacterCreationResult {
   const client = useClientOf(tokenOrClient);
-  const [jobId, setJobId] = useState<string | null>(null);
-  const [requestError, setRequestError] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
   const fetchJob = useCallback(
     (id: string, signal: AbortSignal) => client.characters.job(id, { signal }),
     [client],
   );
-  const polled = useJobPolling<CharacterJobView>(jobId, {
-    client,
-    fetchJob,
-    interval: options.interval ?? 1_000,
-  });
-
+  const cancelJob = useCallback((id: string) => client.characters.cancelJob(id), [client]);
+  const seed = useSeedJob<CharacterJobView>(client, fetchJob, cancelJob, options.interval ?? 1_000);
+  const { submit } = seed;
   const createCharacter = useCallback(
-    async (character: CharacterData, create: { idempotencyKey?: string } = {}) => {
-      setRequestError(null);
-      setSubmitting(true);
-      try {
-        const queued = await client.characters.queue(character, create);
-        setJobId(queued.jobId);
-        return queued.jobId;
-      } catch (error) {
-        setRequestError(message(error));
-        throw error;
-      } finally {
-        setSubmitting(false);
-      }
-    },
-    [client],
+    (character: CharacterData, create: { idempotencyKey?: string } = {}) =>
+      submit(() => client.characters.queue(character, create)),
+    [client, submit],
   );
 
-  const cancel = useCallback(async () => {
-    if (jobId === null) return;
-    try {
-      await client.characters.cancelJob(jobId);
-    } catch (error) {
-      setRequestError(message(error));
-    }
-  }, [client, jobId]);
-
-  const job = polled.job;
+  const job = seed.polled.job;
   return useMemo(
     () => ({
       createCharacter,
       progress: job?.progress ?? 0,
-      status: job?.status ?? (submitting ? "pending" : null),
+      status: job?.status ?? (seed.submitting ? "pending" : null),
       job,
-      error: requestError ?? polled.failedReason ?? (polled.error ? polled.error.message : null),
+      error: seed.error,
       characterId: job?.result?.characterId ?? null,
-      isCreating: submitting || (jobId !== null && polled.isPolling),
-      cancel,
+      isCreating: seed.busy,
+      cancel: seed.cancel,
     }),
-    [createCharacter, job, submitting, requestError, polled, jobId, cancel],
+    [createCharacter, job, seed.submitting, seed.error, seed.busy, seed.cancel],
   );
 }

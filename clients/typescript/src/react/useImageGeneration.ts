@@ -1,11 +1,15 @@
 import { useCallback, useMemo, useRef, useState } from "react";
 import type { GenqueueClient } from "../client.js";
+import { errorMessage } from "../errors.js";
 import type { JobCompletedPayload, JobFailedPayload, JobProgressPayload, SocketJobStatus } from "../socket.js";
-import type { GenerateImage, ImageJobStatus, ImageResult } from "../types.js";
+import { type GenerateImage, type ImageJobStatus, type ImageResult, isFinalStatus } from "../types.js";
 import type { PollPolicy } from "./backoff.js";
-import { socketPoolOf, useClientOf } from "./context.js";
+import { useClientOf } from "./context.js";
 import type { FollowSource } from "./follow.js";
+import { followOnSocket } from "./socketFollow.js";
+import { useFinalOnce } from "./useFinalOnce.js";
 import { useFollow } from "./useFollow.js";
+import { useSubmission } from "./useSubmission.js";
 
 /** `onProgress`'s argument: seed 004's `job_progress` (`progress` 0–100, `message`). */
 export type ImageProgress = Pick<JobProgressPayload, "jobId" | "status" | "progress" | "message">;
@@ -40,11 +44,14 @@ export interface UseImageGenerationOptions {
 
 export interface UseImageGenerationResult {
   /** `POST /api/jobs/generate-image`, then follows the job over Socket.IO; resolves with the
-   * job id. */
-  generateImage: (request: GenerateImage, options?: { idempotencyKey?: string }) => Promise<string>;
+   * job id, or with null when the server refuses the request (the message is then in
+   * `error`): it never rejects, so seed 004's `await generateImage(...)` needs no try/catch. */
+  generateImage: (request: GenerateImage, options?: { idempotencyKey?: string }) => Promise<string | null>;
   currentJob: ImageJob | null;
+  /** True from the submit until the job is final, or following it stopped on an error. */
   isGenerating: boolean;
-  /** The job's failure (`error.error` of `onFailed`) or a refused request's message. */
+  /** The job's failure (`error.error` of `onFailed`), a refused request's message, or why
+   * following the job stopped (a 404, a lost token). */
   error: string | null;
   /** `DELETE /api/jobs/{jobId}`: `onFailed` follows with `status: "cancelled"`. */
   cancel: () => Promise<void>;
@@ -52,8 +59,6 @@ export interface UseImageGenerationResult {
   transport: "push" | "polling" | null;
 }
 
-const FINAL: ReadonlySet<string> = new Set(["completed", "failed", "cancelled"]);
-const SOCKET_READY_MS = 5_000;
 
 function fromStatus(status: ImageJobStatus): ImageJob {
   const result = (status.result ?? null) as ImageResult | null;
@@ -70,21 +75,16 @@ function fromStatus(status: ImageJobStatus): ImageJob {
 
 type Callbacks = Pick<UseImageGenerationOptions, "onProgress" | "onCompleted" | "onFailed">;
 
-/** Calls seed 004's callbacks for each new state, each final state once. */
-function announcer(callbacks: { current: Callbacks }, signal: AbortSignal) {
+/** Calls `onProgress` for each new progress of a follow, none once the job is final
+ * (the final callbacks are {@link useFinalOnce}'s). */
+function progressAnnouncer(callbacks: { current: Callbacks }, signal: AbortSignal) {
   let last: ImageJob | null = null;
   return (job: ImageJob): void => {
-    if (signal.aborted) return;
+    if (signal.aborted || isFinalStatus(job.status)) return;
     const previous = last;
     last = job;
-    if (previous !== null && FINAL.has(previous.status)) return;
-    const { onProgress, onCompleted, onFailed } = callbacks.current;
-    if (job.status === "completed") {
-      onCompleted?.({ jobId: job.jobId, status: job.status, imageUrl: job.imageUrl, result: job.result });
-    } else if (job.status === "failed" || job.status === "cancelled") {
-      onFailed?.({ jobId: job.jobId, status: job.status, error: job.error ?? "Job failed" });
-    } else if (previous === null || previous.progress !== job.progress || previous.message !== job.message) {
-      onProgress?.({ jobId: job.jobId, status: job.status, progress: job.progress, message: job.message });
+    if (previous === null || previous.progress !== job.progress || previous.message !== job.message) {
+      callbacks.current.onProgress?.({ jobId: job.jobId, status: job.status, progress: job.progress, message: job.message });
     }
   };
 }
@@ -95,63 +95,35 @@ function socketPush(
   signal: AbortSignal,
   update: (next: (previous: ImageJob | null) => ImageJob | null) => void,
 ): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const pool = socketPoolOf(client);
-    const socket = pool.acquire();
-    let done = false;
-    const finish = (error?: unknown): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-      socket.socket.off("connect_error", finish);
-      subscription.unsubscribe();
-      pool.release();
-      if (error === undefined) resolve();
-      else reject(error);
-    };
-    const onAbort = (): void => finish(signal.reason);
-    const timer = setTimeout(
-      () => finish(new Error(`Socket.IO gave no confirmation within ${SOCKET_READY_MS} ms`)),
-      SOCKET_READY_MS,
-    );
-    signal.addEventListener("abort", onAbort);
-    socket.socket.on("connect_error", finish);
-    const subscription = socket.subscribeToJob(jobId, {
-      onProgress: (p) =>
-        update((job) => ({
-          ...(job ?? { jobId, imageUrl: null, result: null, error: null }),
-          status: p.status,
-          progress: p.progress,
-          message: p.message,
-        })),
-      onCompleted: (p) => {
-        update((job) => ({
-          ...(job ?? { jobId, message: "Image ready" }),
-          status: "completed",
-          progress: 100,
-          imageUrl: p.imageUrl,
-          result: (p.result ?? null) as ImageResult | null,
-          error: null,
-        }));
-        finish();
-      },
-      onFailed: (p) => {
-        update((job) => ({
-          ...(job ?? { jobId, progress: 0, imageUrl: null, result: null }),
-          status: p.status,
-          message: p.error,
-          error: p.error,
-        }));
-        finish();
-      },
-      onError: (error) => finish(new Error(error.message)),
-    });
-    subscription.ready.then((ack) => {
-      if (ack.ok) clearTimeout(timer);
-      else finish(new Error(ack.error ?? "the subscription was refused"));
-    }, finish);
-  });
+  return followOnSocket(client, jobId, signal, (run) => ({
+    onProgress: (p) =>
+      update((job) => ({
+        ...(job ?? { jobId, imageUrl: null, result: null, error: null }),
+        status: p.status,
+        progress: p.progress,
+        message: p.message,
+      })),
+    onCompleted: (p) => {
+      update((job) => ({
+        ...(job ?? { jobId, message: "Image ready" }),
+        status: "completed",
+        progress: 100,
+        imageUrl: p.imageUrl,
+        result: (p.result ?? null) as ImageResult | null,
+        error: null,
+      }));
+      run.finish();
+    },
+    onFailed: (p) => {
+      update((job) => ({
+        ...(job ?? { jobId, progress: 0, imageUrl: null, result: null }),
+        status: p.status,
+        message: p.error,
+        error: p.error,
+      }));
+      run.finish();
+    },
+  }));
 }
 
 /**
@@ -165,14 +137,13 @@ export function useImageGeneration(options: UseImageGenerationOptions = {}): Use
   callbacks.current = options;
   const [jobId, setJobId] = useState<string | null>(null);
   const [queued, setQueued] = useState<ImageJob | null>(null);
-  const [requestError, setRequestError] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
+  const { requestError, submitting, submit, request } = useSubmission();
 
   const makeSource = useCallback((): FollowSource<ImageJob> => {
     const id = jobId ?? "";
     // One announcer per follow: read and push share it, so a fallback repeats nothing.
     let announce: ((job: ImageJob) => void) | null = null;
-    const announced = (signal: AbortSignal) => (announce ??= announcer(callbacks, signal));
+    const announced = (signal: AbortSignal) => (announce ??= progressAnnouncer(callbacks, signal));
     return {
       read: async (signal) => {
         const job = fromStatus(await client.snap2story.status(id, { signal }));
@@ -187,58 +158,62 @@ export function useImageGeneration(options: UseImageGenerationOptions = {}): Use
             return job;
           }),
         ),
-      isFinal: (job) => FINAL.has(job.status),
+      isFinal: (job) => isFinalStatus(job.status),
       same: (a, b) => a.status === b.status && a.progress === b.progress && a.message === b.message,
     };
   }, [client, jobId]);
   const followed = useFollow<ImageJob>(jobId, makeSource, options.poll);
 
   const generateImage = useCallback(
-    async (request: GenerateImage, create: { idempotencyKey?: string } = {}) => {
-      setRequestError(null);
-      setSubmitting(true);
-      try {
-        const answer = await client.snap2story.generateImage(request, create);
-        setQueued({
-          jobId: answer.jobId,
-          status: "queued",
-          progress: 0,
-          message: answer.message,
-          imageUrl: null,
-          result: null,
-          error: null,
-        });
-        setJobId(answer.jobId);
-        return answer.jobId;
-      } catch (error) {
-        setRequestError(error instanceof Error ? error.message : String(error));
-        throw error;
-      } finally {
-        setSubmitting(false);
-      }
-    },
-    [client],
+    (image: GenerateImage, create: { idempotencyKey?: string } = {}) =>
+      submit(
+        () => client.snap2story.generateImage(image, create),
+        (answer) => {
+          setQueued({
+            jobId: answer.jobId,
+            status: "queued",
+            progress: 0,
+            message: answer.message,
+            imageUrl: null,
+            result: null,
+            error: null,
+          });
+          setJobId(answer.jobId);
+        },
+      ),
+    [client, submit],
   );
 
   const cancel = useCallback(async () => {
-    if (jobId === null) return;
-    try {
-      await client.snap2story.cancel(jobId);
-    } catch (error) {
-      setRequestError(error instanceof Error ? error.message : String(error));
-    }
-  }, [client, jobId]);
+    if (jobId !== null) await request(() => client.snap2story.cancel(jobId));
+  }, [client, jobId, request]);
 
-  const currentJob = followed.value?.jobId === jobId && followed.value !== null ? followed.value : queued?.jobId === jobId ? queued : null;
+  const currentJob =
+    followed.value !== null && followed.value.jobId === jobId ? followed.value : queued?.jobId === jobId ? queued : null;
+  useFinalOnce(
+    currentJob,
+    (job) => (isFinalStatus(job.status) ? `${job.jobId}:${job.status}` : null),
+    (job) => {
+      const { onCompleted, onFailed } = callbacks.current;
+      if (job.status === "completed") {
+        onCompleted?.({ jobId: job.jobId, status: job.status, imageUrl: job.imageUrl, result: job.result });
+      } else {
+        onFailed?.({ jobId: job.jobId, status: job.status, error: job.error ?? "Job failed" });
+      }
+    },
+  );
+  // following ends at a final state, on unmount, or on an error it cannot get past
+  const stoppedOnError = !followed.following && followed.error !== null && followed.error !== undefined;
+  const followError = stoppedOnError ? errorMessage(followed.error) : null;
   return useMemo(
     () => ({
       generateImage,
       currentJob,
-      isGenerating: submitting || (currentJob !== null && !FINAL.has(currentJob.status)),
-      error: requestError ?? currentJob?.error ?? null,
+      isGenerating: submitting || (currentJob !== null && !isFinalStatus(currentJob.status) && !stoppedOnError),
+      error: requestError ?? currentJob?.error ?? followError,
       cancel,
       transport: followed.transport,
     }),
-    [generateImage, currentJob, submitting, requestError, cancel, followed.transport],
+    [generateImage, currentJob, submitting, requestError, cancel, followed.transport, stoppedOnError, followError],
   );
 }

@@ -1,12 +1,12 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import type { GenqueueClient } from "../client.js";
-import type { JobView } from "../types.js";
+import { toError } from "../errors.js";
+import { type JobView, isFinalStatus } from "../types.js";
 import { useClientOf } from "./context.js";
 import type { FollowSource } from "./follow.js";
 import { NO_PROGRESS, toProgress, type ProgressInfo } from "./progress.js";
+import { useFinalOnce } from "./useFinalOnce.js";
 import { useFollow } from "./useFollow.js";
-
-const FINAL_WORDS = new Set(["completed", "failed", "cancelled"]);
 
 /** Any route's job status: a `status` word, a progress (number or object), a reason. */
 export interface PolledJob {
@@ -69,7 +69,7 @@ export function useJobPolling<T extends PolledJob = JobView>(
         fetchRef.current
           ? fetchRef.current(jobId ?? "", signal)
           : (client.getJob(jobId ?? "", { signal }) as unknown as Promise<T>),
-      isFinal: (job) => FINAL_WORDS.has(job.status),
+      isFinal: (job) => isFinalStatus(job.status),
       same: (a, b) => JSON.stringify(a) === JSON.stringify(b),
     }),
     [client, jobId],
@@ -81,13 +81,14 @@ export function useJobPolling<T extends PolledJob = JobView>(
 
   const callbacks = useRef(options);
   callbacks.current = options;
-  const fired = useRef<T | null>(null);
-  useEffect(() => {
-    if (job === null || !FINAL_WORDS.has(job.status) || fired.current === job) return;
-    fired.current = job;
-    if (job.status === "completed") callbacks.current.onCompleted?.(job);
-    else callbacks.current.onFailed?.(job);
-  }, [job]);
+  useFinalOnce(
+    job,
+    (polled) => (isFinalStatus(polled.status) ? `${jobId}:${polled.status}` : null),
+    (polled) => {
+      if (polled.status === "completed") callbacks.current.onCompleted?.(polled);
+      else callbacks.current.onFailed?.(polled);
+    },
+  );
 
   const stop = useCallback(() => setStopped(jobId ?? null), [jobId]);
   return useMemo(
@@ -96,7 +97,7 @@ export function useJobPolling<T extends PolledJob = JobView>(
       status: job?.status ?? null,
       progress: job ? progressOf(job) : NO_PROGRESS,
       failedReason: job ? (job.failedReason ?? job.error ?? null) : null,
-      error: followed.error instanceof Error ? followed.error : followed.error ? new Error(String(followed.error)) : null,
+      error: toError(followed.error),
       isPolling: followed.following,
       stop,
     }),

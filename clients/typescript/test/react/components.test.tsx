@@ -1,10 +1,10 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, renderHook, screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, renderHook, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { GenqueueClient } from "../../src/index.js";
-import { GenqueueProvider, JobCard, JobList, ProgressBar, useGenqueueClient } from "../../src/react/index.js";
+import { GenqueueProvider, JobCard, JobList, ProgressBar, useGenqueueClient, useJobs } from "../../src/react/index.js";
 import { baseUrl, tokenFor } from "../support/context.js";
-import { recordedClient } from "./support.js";
+import { clientWithoutSocket, providerOf, recordedClient } from "./support.js";
 
 afterEach(cleanup);
 
@@ -113,6 +113,77 @@ describe("JobCard", () => {
     });
     await client.cancel(long.jobId).catch(() => undefined);
   }, 40_000);
+});
+
+describe("JobCard's buttons while their request runs", () => {
+  it("disables Cancel from the click on (the DELETE's cancelRequested after it) and Retry while retrying", async () => {
+    const { client } = recordedClient();
+    const long = await client.submit({ type: "demo", data: { steps: 200, stepSeconds: 0.05 } });
+    render(
+      <GenqueueProvider client={client}>
+        <JobCard jobId={long.jobId} title="Long" />
+      </GenqueueProvider>,
+    );
+    await waitFor(() => expect(screen.getByRole("status").textContent).toBe("Running"), { timeout: 10_000 });
+    const cancel = screen.getByRole("button", { name: "Cancel" }) as HTMLButtonElement;
+    fireEvent.click(cancel);
+    const cancelling = screen.getByRole("button", { name: "Cancelling…" }) as HTMLButtonElement;
+    expect(cancelling.disabled).toBe(true);
+    await waitFor(() => expect(screen.getByRole("status").textContent).toBe("Cancelled"), { timeout: 10_000 });
+    fireEvent.click(screen.getByRole("button", { name: "Retry" }));
+    const retrying = screen.getByRole("button", { name: "Retrying…" }) as HTMLButtonElement;
+    expect(retrying.disabled).toBe(true);
+    await waitFor(() => expect(screen.getByRole("status").textContent).toBe("Running"), { timeout: 10_000 });
+    await act(() => client.cancel(long.jobId).then(() => undefined));
+  }, 30_000);
+});
+
+describe("useJobs", () => {
+  it("is live over the socket: a job submitted elsewhere shows up, and its end, within a second", async () => {
+    const sub = `u-live-${crypto.randomUUID()}`;
+    const { client, log } = recordedClient(undefined, sub);
+    const elsewhere = new GenqueueClient({ baseUrl: baseUrl(), token: tokenFor(sub) });
+    // refreshMs 0: no polling at all, only the socket's events reload the page
+    const { result } = renderHook(() => useJobs({ refreshMs: 0 }), { wrapper: providerOf(client) });
+    await waitFor(() => expect(result.current.isLive).toBe(true), { timeout: 10_000 });
+    expect(result.current.jobs).toEqual([]);
+    const submittedAt = Date.now();
+    const { jobId } = await elsewhere.submit({ type: "demo", data: { steps: 20, stepSeconds: 0.05 } });
+    // 250 ms of coalescing + one load: under a second (1.5 s of margin for a busy machine)
+    await waitFor(() => expect(result.current.jobs.map((j) => j.jobId)).toEqual([jobId]), { timeout: 1_500 });
+    expect(Date.now() - submittedAt).toBeLessThan(1_500);
+    const end = await elsewhere.streamJob(jobId);
+    const endedAt = Date.now();
+    expect(end.final.event).toBe("completed");
+    await waitFor(() => expect(result.current.jobs[0]?.status).toBe("completed"), { timeout: 1_500 });
+    expect(Date.now() - endedAt).toBeLessThan(1_500);
+    await new Promise((r) => setTimeout(r, 400)); // the reload the final events asked for
+    const loads = log.sent.filter((r) => r === "GET /api/v1/jobs").length;
+    await new Promise((r) => setTimeout(r, 600));
+    expect(log.sent.filter((r) => r === "GET /api/v1/jobs").length).toBe(loads); // quiet: no reloads
+  }, 20_000);
+
+  it("polls instead when the socket cannot connect", async () => {
+    const { client, log } = clientWithoutSocket();
+    await client.submit({ type: "demo", data: { steps: 10, stepSeconds: 0.05 } });
+    const { result } = renderHook(() => useJobs({ refreshMs: 100 }), { wrapper: providerOf(client) });
+    await waitFor(() => expect(result.current.jobs[0]?.status).toBe("completed"), { timeout: 10_000 });
+    expect(result.current.isLive).toBe(false);
+    expect(log.sent.filter((r) => r === "GET /api/v1/jobs").length).toBeGreaterThan(1);
+  });
+
+  it("keeps trying after failed loads, waiting longer each time, and recovers", async () => {
+    let refusals = 2;
+    const { client, log } = recordedClient((url) => new URL(url).pathname === "/api/v1/jobs" && refusals-- > 0);
+    const { result } = renderHook(() => useJobs({ refreshMs: 150, live: false }), { wrapper: providerOf(client) });
+    await waitFor(() => expect(result.current.error?.name).toBe("NetworkError"));
+    const started = Date.now();
+    await waitFor(() => expect(result.current.pagination).not.toBeNull(), { timeout: 5_000 });
+    expect(result.current.error).toBeNull();
+    // waits of 150 then 300 ms before the third load succeeded
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(log.sent.filter((r) => r === "GET /api/v1/jobs")).toHaveLength(3);
+  });
 });
 
 describe("JobList", () => {

@@ -13,6 +13,7 @@ import {
   useMediaGeneration,
 } from "../../src/react/index.js";
 import { type RunningServer, mintToken, startServer } from "../support/server.js";
+import { baseUrl, tokenFor } from "../support/context.js";
 import { clientWithoutSocket, photoDataUrl, providerOf, recordedClient } from "./support.js";
 
 afterEach(cleanup);
@@ -132,16 +133,39 @@ describe("useCharacterCreation and useMediaGeneration (seeds 000/001)", () => {
     expect(video.headers.get("content-type")).toBe("video/webm");
   }, 60_000);
 
-  it("reports a refused creation (422) as its error", async () => {
+  it("resolves a refused submit (422) with null and its message in error: nothing rejects", async () => {
     const { client } = recordedClient();
-    const { result } = renderHook(() => useCharacterCreation(client));
-    let thrown: unknown;
-    await act(async () => {
-      thrown = await result.current.createCharacter({ name: "" }).catch((error: unknown) => error);
-    });
-    expect(thrown).toBeInstanceOf(ValidationError);
-    expect(result.current.error).toEqual(expect.any(String));
-    expect(result.current.status).toBeNull();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const { result } = renderHook(() => ({
+        creation: useCharacterCreation(client),
+        media: useMediaGeneration(client),
+      }));
+      let created: string | null = "not yet";
+      let image: string | null = "not yet";
+      // seed 000's example: `await createCharacter(...)`, no try/catch
+      await act(async () => {
+        created = await result.current.creation.createCharacter({ name: "" });
+        image = await result.current.media.generateImage("no-such-character");
+      });
+      expect(created).toBeNull();
+      expect(image).toBeNull();
+      const refused = await client.characters.queue({ name: "" }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ValidationError);
+      expect(result.current.creation.error).toBe((refused as ValidationError).message);
+      expect(result.current.creation.status).toBeNull();
+      expect(result.current.creation.isCreating).toBe(false);
+      expect(result.current.media.error).toEqual(expect.any(String));
+      expect(result.current.media.isGenerating).toBe(false);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
   });
 });
 
@@ -182,6 +206,43 @@ describe("useImageGeneration (seed 004)", () => {
   });
 });
 
+describe("useImageGeneration when the server refuses", () => {
+  it("resolves generateImage with null, the message in error (seed 004's example has no try/catch)", async () => {
+    const { client } = recordedClient();
+    const { result } = renderHook(() => useImageGeneration({ client }));
+    let jobId: string | null = "not yet";
+    await act(async () => {
+      jobId = await result.current.generateImage({ heroName: "", originalImageBase64: "not a photo" });
+    });
+    expect(jobId).toBeNull();
+    expect(result.current.error).toEqual(expect.any(String));
+    expect(result.current.isGenerating).toBe(false);
+    expect(result.current.currentJob).toBeNull();
+  });
+
+  it("stops generating and shows why when following hits an error it cannot get past", async () => {
+    // the token changes to another user's once the job is queued: its status is a 404 to
+    // them (and the socket refuses the subscription), so following stops for good
+    let submitted = false;
+    const owner = tokenFor();
+    const stranger = tokenFor();
+    const wrapped: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (String(input).endsWith("/api/jobs/generate-image")) submitted = true;
+      return response;
+    };
+    const client = new GenqueueClient({ baseUrl: baseUrl(), token: () => (submitted ? stranger : owner), fetch: wrapped });
+    const { result } = renderHook(() => useImageGeneration({ client, poll: { initialMs: 100, maximumMs: 200 } }));
+    await act(async () => {
+      await result.current.generateImage({ heroName: "Jo", originalImageBase64: photoDataUrl() });
+    });
+    await waitFor(() => expect(result.current.isGenerating).toBe(false), { timeout: 15_000 });
+    expect(result.current.currentJob?.status).toBe("queued");
+    expect(result.current.error).toEqual(expect.any(String));
+    expect(result.current.error).not.toBe("");
+  }, 20_000);
+});
+
 describe("useImageGeneration without Socket.IO", () => {
   it("polls the status route instead, with the same callbacks", async () => {
     const { client, log } = clientWithoutSocket();
@@ -195,10 +256,11 @@ describe("useImageGeneration without Socket.IO", () => {
         onCompleted: (r) => completed.push(r),
       }),
     );
-    let jobId = "";
+    let jobId: string | null = null;
     await act(async () => {
       jobId = await result.current.generateImage({ heroName: "Jo", originalImageBase64: photoDataUrl() });
     });
+    expect(jobId).toEqual(expect.any(String));
     await waitFor(() => expect(completed).toHaveLength(1), { timeout: 20_000 });
     expect(result.current.transport).toBe("polling");
     expect(completed[0]?.imageUrl).toMatch(/^\/assets\//);

@@ -1,10 +1,10 @@
 /** Helpers of the React tests: a client that records its requests (to see that an
- * unmounted hook sends none), a provider wrapper, and a small PNG to upload. */
+ * unmounted hook sends none), a provider wrapper, and a small PNG to upload (png.ts). */
 import type { ReactNode } from "react";
-import { deflateSync } from "node:zlib";
 import { GenqueueClient, GenqueueSocket } from "../../src/index.js";
 import { GenqueueProvider } from "../../src/react/index.js";
 import { baseUrl, tokenFor } from "../support/context.js";
+import { pngDataUrl } from "../support/png.js";
 
 export interface RequestLog {
   /** Every request as `METHOD path`, in the order they were sent. */
@@ -57,10 +57,13 @@ export function recordingFetch(refuse?: (url: string) => boolean): { fetch: type
   return { fetch: wrapped as typeof fetch, log: { sent, openStreams: () => open } };
 }
 
-/** A client of the shared server as a new user, with its requests recorded. */
-export function recordedClient(refuse?: (url: string) => boolean): { client: GenqueueClient; log: RequestLog } {
+/** A client of the shared server as a new user (or as `sub`), with its requests recorded. */
+export function recordedClient(
+  refuse?: (url: string) => boolean,
+  sub?: string,
+): { client: GenqueueClient; log: RequestLog } {
   const { fetch: recorded, log } = recordingFetch(refuse);
-  return { client: new GenqueueClient({ baseUrl: baseUrl(), token: tokenFor(), fetch: recorded }), log };
+  return { client: new GenqueueClient({ baseUrl: baseUrl(), token: tokenFor(sub), fetch: recorded }), log };
 }
 
 /** A client of the shared server (requests recorded) whose Socket.IO goes to a port
@@ -82,41 +85,5 @@ export function providerOf(client: GenqueueClient) {
   };
 }
 
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
 /** A 32×32 RGB PNG as a data URL (a photo for seed 004). */
-export function photoDataUrl(): string {
-  const size = 32;
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const rows: number[] = [];
-  for (let y = 0; y < size; y++) {
-    rows.push(0);
-    for (let x = 0; x < size; x++) rows.push(x * 8, y * 8, 128);
-  }
-  const png = Buffer.concat([
-    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(Buffer.from(rows))),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
-  return `data:image/png;base64,${png.toString("base64")}`;
-}
+export const photoDataUrl = (): string => pngDataUrl(32, 32, [90, 140, 200]);

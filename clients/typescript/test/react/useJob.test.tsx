@@ -2,8 +2,11 @@
 import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
 import { StrictMode } from "react";
 import { afterEach, describe, expect, it } from "vitest";
-import type { GenqueueClient, GenqueueSocket } from "../../src/index.js";
+import { GenqueueClient, GenqueueSocket, type JobView } from "../../src/index.js";
+import { isFatal } from "../../src/react/follow.js";
 import { socketPoolOf, useJob } from "../../src/react/index.js";
+import { baseUrl, tokenFor } from "../support/context.js";
+import { startProxy } from "../support/proxy.js";
 import { clientWithoutSocket, providerOf, recordedClient } from "./support.js";
 
 afterEach(cleanup);
@@ -17,7 +20,7 @@ describe("useJob", () => {
     const tasks = new Set<string>();
     const { result } = renderHook(
       () => {
-        const state = useJob(jobId);
+        const state = useJob(jobId, { push: "sse" });
         if (state.progress.currentTask) tasks.add(state.progress.currentTask);
         return state;
       },
@@ -63,7 +66,7 @@ describe("useJob", () => {
     const failed: string[] = [];
     const { result } = renderHook(
       () => ({
-        sse: useJob(a.jobId, { onFailed: (job) => failed.push(`sse ${job.failedReason}`) }),
+        sse: useJob(a.jobId, { push: "sse", onFailed: (job) => failed.push(`sse ${job.failedReason}`) }),
         socket: useJob(b.jobId, { push: "socket", onFailed: (job) => failed.push(`socket ${job.failedReason}`) }),
       }),
       { wrapper: providerOf(client) },
@@ -136,7 +139,7 @@ describe("useJob", () => {
   it("falls back to polling when the event stream cannot be reached", async () => {
     const { client, log } = recordedClient((url) => url.endsWith("/events"));
     const { jobId } = await client.submit({ type: "demo", data: { steps: 30, stepSeconds: 0.05 } });
-    const { result } = renderHook(() => useJob(jobId, { poll: { initialMs: 100, maximumMs: 400 } }), {
+    const { result } = renderHook(() => useJob(jobId, { push: "sse", poll: { initialMs: 100, maximumMs: 400 } }), {
       wrapper: providerOf(client),
     });
     await waitFor(() => expect(result.current.status).toBe("completed"), { timeout: 15_000 });
@@ -185,6 +188,86 @@ describe("useJob", () => {
     const sent = log.sent.length;
     await pause(600);
     expect(log.sent.length).toBe(sent);
+  });
+});
+
+describe("useJob over Socket.IO on a 360° set (seed 002)", () => {
+  it("sees every shot, the ones made while the socket was still connecting too", async () => {
+    // the socket goes through a proxy that holds each connection for 1.2 s: shots finish
+    // between the hook's start and its subscription
+    const proxy = await startProxy(baseUrl(), { connectDelayMs: 1_200 });
+    try {
+      const token = tokenFor();
+      class SlowSocketClient extends GenqueueClient {
+        override socket(): GenqueueSocket {
+          return new GenqueueSocket({ baseUrl: proxy.baseUrl, token, transports: ["websocket"] });
+        }
+      }
+      const client = new SlowSocketClient({ baseUrl: baseUrl(), token });
+      const character = await client.characters.createNow({
+        name: "Mira",
+        description: "A young cartographer with a brass compass and a green scarf",
+      });
+      const imageCount = 6;
+      const { jobId } = await client.library360.generate360Set(character.id, { imageCount });
+      let firstCompleted: JobView | null = null;
+      const { result } = renderHook(
+        () => {
+          const state = useJob(jobId, { push: "socket" });
+          if (state.job?.status === "completed") firstCompleted ??= state.job;
+          return state;
+        },
+        { wrapper: providerOf(client) },
+      );
+      await waitFor(() => expect(result.current.status).toBe("completed"), { timeout: 30_000 });
+      expect(result.current.transport).toBe("push");
+      const final = await client.getJob(jobId);
+      expect(final.partialResults).toHaveLength(imageCount);
+      const shots = final.partialResults.map((item) => JSON.stringify(item)).sort();
+      // the patch of the completed event, before the final read, holds every shot once
+      const seen = (firstCompleted as JobView | null)?.partialResults ?? [];
+      expect(seen.map((item) => JSON.stringify(item)).sort()).toEqual(shots);
+    } finally {
+      await proxy.close();
+    }
+  }, 40_000);
+});
+
+describe("useJob's default channel: the pooled Socket.IO connection", () => {
+  it("follows eight jobs at once on one socket, no event stream, each final callback once", async () => {
+    const { client, log } = recordedClient();
+    const ids: string[] = [];
+    for (let n = 0; n < 8; n++) {
+      ids.push((await client.submit({ type: "demo", data: { steps: 10, stepSeconds: 0.05 } })).jobId);
+    }
+    const completed: string[] = [];
+    const sockets = new Set<GenqueueSocket | null>();
+    const { result } = renderHook(
+      () => {
+        const states = ids.map((id) => useJob(id, { onCompleted: (job) => completed.push(job.jobId) }));
+        sockets.add(socketPoolOf(client).current);
+        return states;
+      },
+      { wrapper: providerOf(client) },
+    );
+    await waitFor(() => expect(result.current.every((s) => s.status === "completed")).toBe(true), {
+      timeout: 20_000,
+    });
+    expect(result.current.every((s) => s.transport === "push")).toBe(true);
+    expect(log.sent.filter((r) => r.endsWith("/events"))).toEqual([]);
+    sockets.delete(null);
+    expect(sockets.size).toBe(1);
+    await pause(300);
+    expect(completed.sort()).toEqual([...ids].sort());
+  }, 30_000);
+});
+
+describe("isFatal", () => {
+  it("stops on every 4xx but 408 and 429; goes on after 5xx and network errors", () => {
+    for (const status of [400, 401, 402, 403, 404, 409, 410, 413, 422]) expect(isFatal({ status })).toBe(true);
+    for (const status of [408, 429, 500, 502, 503, 504]) expect(isFatal({ status })).toBe(false);
+    expect(isFatal(new TypeError("fetch failed"))).toBe(false);
+    expect(isFatal(null)).toBe(false);
   });
 });
 

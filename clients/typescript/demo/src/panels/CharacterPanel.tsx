@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent, type ReactElement } from "react";
-import type { CharacterDetail } from "../../../src/index.js";
+import { type CharacterDetail, errorMessage } from "../../../src/index.js";
 import { toProgress, useCharacterCreation, useGenqueueClient } from "../../../src/react/index.js";
 import { CharacterCard } from "../parts/CharacterCard.js";
 import { JobStatus } from "../parts/JobStatus.js";
@@ -31,13 +31,13 @@ export function CharacterPanel({ character, onCharacter }: CharacterPanelProps):
   useEffect(() => {
     if (characterId === null) return;
     setLoadError(null);
-    client.characters.get(characterId).then(onCharacter, (error: unknown) => setLoadError(String(error)));
+    client.characters.get(characterId).then(onCharacter, (error: unknown) => setLoadError(errorMessage(error)));
   }, [client, characterId, onCharacter]);
 
   function submit(event: FormEvent): void {
     event.preventDefault();
-    // A refused request is in `creation.error`.
-    creation.createCharacter({ name, description, style }).then(announce, () => undefined);
+    // Resolves with null when refused: the message is in `creation.error`.
+    void creation.createCharacter({ name, description, style }).then((jobId) => jobId && announce());
   }
 
   return (

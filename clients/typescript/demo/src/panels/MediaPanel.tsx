@@ -89,7 +89,6 @@ export function MediaPanel({ character, onChanged }: MediaPanelProps): ReactElem
 
   const imageMediaId = imageDone ? (image.job?.result?.mediaId ?? null) : null;
   const sourceMediaId = imageMediaId ?? character?.masterReferenceId ?? null;
-  const ignore = (): undefined => undefined;
 
   return (
     <section className="card" data-testid="media-panel">
@@ -118,7 +117,9 @@ export function MediaPanel({ character, onChanged }: MediaPanelProps): ReactElem
             disabled={!character || image.isGenerating}
             onClick={() => {
               if (character)
-                image.generateImage(character.id, poseId ? { poseId } : {}).then(announce, ignore);
+                void image
+                  .generateImage(character.id, poseId ? { poseId } : {})
+                  .then((jobId) => jobId && announce());
             }}
           >
             Generate image
@@ -158,9 +159,9 @@ export function MediaPanel({ character, onChanged }: MediaPanelProps): ReactElem
             disabled={!character || !sourceMediaId || video.isGenerating}
             onClick={() => {
               if (character && sourceMediaId) {
-                video
+                void video
                   .generateVideo(character.id, sourceMediaId, { duration, resolution })
-                  .then(announce, ignore);
+                  .then((jobId) => jobId && announce());
               }
             }}
           >

@@ -49,10 +49,10 @@ export function SnapPanel(): ReactElement {
     if (!photo) return;
     setSeen([]);
     setImageUrl(null);
-    // A refused request is in `generation.error`.
-    generation
+    // Resolves with null when refused: the message is in `generation.error`.
+    void generation
       .generateImage({ heroName, styleKey, originalImageBase64: photo, kind: "cover" })
-      .then(announce, () => undefined);
+      .then((jobId) => jobId && announce());
   }
 
   return (

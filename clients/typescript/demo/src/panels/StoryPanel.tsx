@@ -1,5 +1,5 @@
 import { useCallback, useState, type FormEvent, type ReactElement } from "react";
-import type { StoryView } from "../../../src/index.js";
+import { type StoryView, errorMessage } from "../../../src/index.js";
 import { useGenqueueClient, useJob } from "../../../src/react/index.js";
 import { LiveJob } from "../parts/LiveJob.js";
 import { NumberField } from "../parts/NumberField.js";
@@ -22,7 +22,7 @@ export function StoryPanel({ onCharged }: { onCharged: () => void }): ReactEleme
     onCompleted: (done) => {
       const storyId = (done.result as { storyId?: string } | null)?.storyId;
       if (!storyId) return;
-      client.stories.story(storyId).then(setStory, (error: unknown) => setReadError(String(error)));
+      client.stories.story(storyId).then(setStory, (error: unknown) => setReadError(errorMessage(error)));
     },
     onFailed: onCharged,
     onCancelled: onCharged,

@@ -1,4 +1,5 @@
 import { useCallback, useState } from "react";
+import { errorMessage } from "../../../src/index.js";
 
 export interface Action<A extends unknown[]> {
   run: (...args: A) => Promise<void>;
@@ -18,7 +19,7 @@ export function useAction<A extends unknown[]>(step: (...args: A) => Promise<voi
       try {
         await step(...args);
       } catch (caught) {
-        setError(caught instanceof Error ? caught.message : String(caught));
+        setError(errorMessage(caught));
       } finally {
         setBusy(false);
       }
