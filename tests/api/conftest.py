@@ -287,3 +287,13 @@ def _wait_ready(served: Served) -> None:
                 return
         time.sleep(0.05)
     raise AssertionError("genqueue serve was not ready within 30 s")
+
+
+async def submit_instant_demos(api: Api, jobs: int, steps: int) -> list[str]:
+    """`jobs` demo jobs of `steps` steps that take no time each; their ids in order."""
+    ids = []
+    for _ in range(jobs):
+        response = await api.submit(data={"steps": steps, "stepSeconds": 0})
+        assert response.status_code == 202, response.text
+        ids.append(response.json()["data"]["jobId"])
+    return ids

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import DEADLINE_SECONDS, Api, StartApi, make_token
+from .conftest import DEADLINE_SECONDS, Api, StartApi, make_token, submit_instant_demos
 
 pytestmark = pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 
@@ -101,15 +101,6 @@ def _admin() -> dict[str, str]:
     return {"Authorization": f"Bearer {make_token('root', admin=True)}"}
 
 
-async def _submit_many(api: Api, jobs: int, steps: int) -> list[str]:
-    ids = []
-    for _ in range(jobs):
-        response = await api.submit(data={"steps": steps, "stepSeconds": 0})
-        assert response.status_code == 202, response.text
-        ids.append(response.json()["data"]["jobId"])
-    return ids
-
-
 async def _follow_admin(api: Api, finals: int) -> list[dict[str, Any]]:
     """Every event of the admin stream until `finals` completed events arrived."""
     events: list[dict[str, Any]] = []
@@ -139,7 +130,7 @@ async def test_a_slow_reader_does_not_hold_back_a_fast_one_and_is_ended(
         await slow.read_until(b"event: ready")
         fast = asyncio.create_task(_follow_admin(api, finals=5))
         await asyncio.sleep(0.2)  # the fast reader subscribes
-        ids = await _submit_many(api, jobs=5, steps=1000)
+        ids = await submit_instant_demos(api, jobs=5, steps=1000)
         seen = await asyncio.wait_for(fast, 60)
         progress = [e for e in seen if e.get("event") == "progress"]
         assert len(progress) == 5 * 1000
@@ -161,7 +152,7 @@ async def test_a_reader_that_falls_behind_and_catches_up_gets_every_event_in_ord
     api = await start_api(embedded_workers=4, send_buffer=SMALL_BUFFER)
     async with raw_stream(api, "/api/v1/admin/events", _admin()) as slow:
         await slow.read_until(b"event: ready")
-        ids = await _submit_many(api, jobs=4, steps=250)
+        ids = await submit_instant_demos(api, jobs=4, steps=250)
         deadline = time.monotonic() + DEADLINE_SECONDS
         while not any(r.name == SLOW_LOG for r in caplog.records):
             assert time.monotonic() < deadline, "the reader never fell behind"

@@ -21,7 +21,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from genqueue.api.socketio.connections import MAX_QUEUED_PACKETS
-from tests.api.conftest import DEADLINE_SECONDS, Api, StartApi, make_token
+from tests.api.conftest import DEADLINE_SECONDS, Api, StartApi, make_token, submit_instant_demos
 
 from .conftest import Connect
 
@@ -113,15 +113,6 @@ async def raw_socketio(api: Api, user: str) -> AsyncIterator[RawSocketIo]:
         yield client
 
 
-async def _submit(api: Api, jobs: int, steps: int) -> list[str]:
-    ids = []
-    for _ in range(jobs):
-        response = await api.submit(data={"steps": steps, "stepSeconds": 0})
-        assert response.status_code == 202, response.text
-        ids.append(response.json()["data"]["jobId"])
-    return ids
-
-
 async def test_a_reader_that_falls_behind_and_reads_on_gets_every_event_in_order(
     start_api: StartApi, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -130,7 +121,7 @@ async def test_a_reader_that_falls_behind_and_reads_on_gets_every_event_in_order
     async with raw_socketio(api, "alice") as slow:
         await slow.emit("subscribe_to_my_jobs")
         await asyncio.sleep(0.2)
-        ids = await _submit(api, jobs=4, steps=250)
+        ids = await submit_instant_demos(api, jobs=4, steps=250)
         deadline = time.monotonic() + DEADLINE_SECONDS
         while not any("is behind" in r.getMessage() for r in caplog.records):
             assert time.monotonic() < deadline, "the reader never fell behind"
@@ -155,7 +146,7 @@ async def test_a_reader_too_far_behind_is_disconnected_without_holding_back_othe
     async with raw_socketio(api, "alice") as slow:
         await slow.emit("subscribe_to_my_jobs")
         await asyncio.sleep(0.2)
-        ids = await _submit(api, jobs=jobs, steps=steps)
+        ids = await submit_instant_demos(api, jobs=jobs, steps=steps)
         for job_id in ids:
             await asyncio.wait_for(fast.until_final(job_id), 60)
         for job_id in ids:
